@@ -1,0 +1,49 @@
+/* Shared pieces of the command-line interface: options, errors and exit codes (design.md). */
+#ifndef MM_CLI_H
+#define MM_CLI_H
+
+#include "core/mamori.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
+
+/* One option a command accepts. value receives the argument (or "1" for a flag). */
+struct cli_opt {
+	const char *name; /* without the dashes: "data" */
+	int takes_value;
+	const char **value;
+};
+
+/*
+ * Parses argv (after the command name) against opts; the rest are positional arguments, returned
+ * in pos (at most max_pos). "--name value", "--name=value" and "--" are understood. Prints a
+ * message naming the problem and returns EXIT_USAGE on unknown options or too many arguments.
+ */
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
+    int max_pos, int *npos);
+
+/* The data directory: --data, else $MAMORI_DATA, else ./var. */
+const char *cli_data_dir(const char *opt);
+
+/* Prints err as "mamori CMD: field: message" and returns the exit code for it (2 for bad input). */
+int cli_fail(const char *cmd, const struct mm_err *err);
+
+/* Prints a usage error and returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the data directory or prints why not. Returns 0 or an exit code. */
+int cli_open(const char *cmd, const char *data_opt, struct mamori **m);
+
+/* The local operator: "cli:USER", client "local". */
+void cli_actor(struct mm_actor *a);
+
+/* Commands. Each returns an exit code. */
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_journal(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+
+/* 1 when argv holds --help or -h (then the command prints its help and exits 0). */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * Every key a policy profile must set. X(id, section, name, type, min, max, meaning).
+ * Numbers the regulations set live in profiles/, never in code; this list only says which keys
+ * exist, their type and their sane range. Types: INT, BOOL, DURATION (5min, 6h, 1d, 2w, 3mo, 1y),
+ * CLASSES (upper,lower,letter,digit,symbol), ROLES (comma-separated role keys), LOGINS, TEXT.
+ * Any key may be `unset` where the regulation leaves the value blank (e.g. 000 【６】 〇年間).
+ */
+#ifndef MM_POLICY_KEYS_H
+#define MM_POLICY_KEYS_H
+
+#define POLICY_PASSWORD_KEYS(X, ID, SEC)                                                          \
+	X(ID##_MIN_LENGTH, SEC, "min_length", INT, 4, 128, "minimum length")                        \
+	X(ID##_REQUIRED_CLASSES, SEC, "required_classes", CLASSES, 0, 0, "character classes counted") \
+	X(ID##_MIN_CLASSES, SEC, "min_classes", INT, 0, 4, "how many of those classes are required") \
+	X(ID##_FORBID_PERSONAL, SEC, "forbid_personal", BOOL, 0, 1,                                 \
+	    "refuse name, employee number, phone and birthday")                                     \
+	X(ID##_FORBID_DICTIONARY, SEC, "forbid_dictionary", BOOL, 0, 1, "refuse dictionary words")  \
+	X(ID##_HISTORY, SEC, "history", DURATION, 0, 0, "no reuse of passwords used within")        \
+	X(ID##_HISTORY_COUNT, SEC, "history_count", INT, 0, 100, "no reuse of the last N passwords")  \
+	X(ID##_MAX_AGE, SEC, "max_age", DURATION, 0, 0, "password must be changed after")           \
+	X(ID##_CHANGE_INITIAL, SEC, "change_initial", BOOL, 0, 1,                                   \
+	    "an issued or reset password must be changed first")
+
+#define POLICY_LOCKOUT_KEYS(X, ID, SEC)                                                          \
+	X(ID##_THRESHOLD, SEC, "threshold", INT, 1, 100, "failed logins that lock the account")      \
+	X(ID##_DURATION, SEC, "duration", DURATION, 0, 0, "how long the account stays locked")
+
+#define POLICY_KEYS(X)                                                                           \
+	X(PROFILE_NAME, "profile", "name", TEXT, 1, 64, "profile name")                              \
+	X(PROFILE_TITLE, "profile", "title", TEXT, 1, 200, "profile title")                          \
+	POLICY_PASSWORD_KEYS(X, PASSWORD_GENERAL, "password.general")                                \
+	POLICY_PASSWORD_KEYS(X, PASSWORD_PRIVILEGED, "password.privileged")                          \
+	POLICY_LOCKOUT_KEYS(X, LOCKOUT_GENERAL, "lockout.general")                                   \
+	POLICY_LOCKOUT_KEYS(X, LOCKOUT_PRIVILEGED, "lockout.privileged")                             \
+	X(SESSION_IDLE_TIMEOUT, "session", "idle_timeout", DURATION, 0, 0, "idle session ends after") \
+	X(SESSION_IDLE_WARNING, "session", "idle_warning", DURATION, 0, 0,                          \
+	    "warn this long before the idle timeout")                                               \
+	X(SESSION_LIFETIME, "session", "lifetime", DURATION, 0, 0, "a session ends after at most")   \
+	X(ACCOUNT_REVOKE_DEADLINE, "account", "revoke_deadline", DURATION, 0, 0,                    \
+	    "access of a leaver ends this long after the leave date")                              \
+	X(ACCOUNT_DISABLE_UNUSED, "account", "disable_unused", DURATION, 0, 0,                      \
+	    "disable accounts unused for")                                                          \
+	X(ACCOUNT_PRIVILEGED_ROLES, "account", "privileged_roles", ROLES, 0, 0,                      \
+	    "roles that make an account privileged")                                                \
+	X(ACCOUNT_ISSUANCE_APPROVERS, "account", "issuance_approvers", ROLES, 0, 0,                 \
+	    "roles that may approve a new account")                                                 \
+	X(ACCOUNT_FORBIDDEN_LOGINS, "account", "forbidden_logins", LOGINS, 0, 0,                    \
+	    "login names that are refused")                                                         \
+	X(ACCOUNT_MFA_PRIVILEGED, "account", "mfa_privileged", BOOL, 0, 1,                          \
+	    "privileged accounts need a second factor")                                             \
+	X(ARGON2_OPSLIMIT, "argon2", "opslimit", INT, 1, 20, "Argon2id passes")                      \
+	X(ARGON2_MEMLIMIT_MIB, "argon2", "memlimit_mib", INT, 8, 4096, "Argon2id memory (MiB)")      \
+	X(RETENTION_AUDIT_TRAIL, "retention", "audit_trail", DURATION, 0, 0, "audit trail")          \
+	X(RETENTION_ACCESS_LOG, "retention", "access_log", DURATION, 0, 0, "access logs")            \
+	X(RETENTION_FIREWALL_LOG, "retention", "firewall_log", DURATION, 0, 0, "firewall logs")      \
+	X(RETENTION_GATEWAY_LOG, "retention", "gateway_log", DURATION, 0, 0, "gateway logs")         \
+	X(RETENTION_SERVER_LOG, "retention", "server_log", DURATION, 0, 0, "server and system logs") \
+	X(RETENTION_JOURNAL, "retention", "journal", DURATION, 0, 0, "operation journal")            \
+	X(CYCLE_LOG_REVIEW, "cycle", "log_review", DURATION, 0, 0, "review of access and firewall logs") \
+	X(CYCLE_SECURITY_AUDIT, "cycle", "security_audit", DURATION, 0, 0, "security audit")         \
+	X(CYCLE_MYNUMBER_INSPECTION, "cycle", "mynumber_inspection", DURATION, 0, 0,                \
+	    "inspection of My Number handling")                                                     \
+	X(CYCLE_HANDLER_TRAINING, "cycle", "handler_training", DURATION, 0, 0,                      \
+	    "training of My Number handlers")                                                       \
+	X(CYCLE_EDUCATION_PLAN, "cycle", "education_plan", DURATION, 0, 0, "education plan")         \
+	X(CYCLE_ACCOUNT_REVIEW, "cycle", "account_review", DURATION, 0, 0,                          \
+	    "review of accounts and access rights")                                                 \
+	X(CYCLE_REGULATION_REVIEW, "cycle", "regulation_review", DURATION, 0, 0,                    \
+	    "review of each regulation")                                                            \
+	X(CYCLE_SERVER_INSPECTION, "cycle", "server_inspection", DURATION, 0, 0,                    \
+	    "third-party server inspection")                                                        \
+	X(CYCLE_VENDOR_REVIEW, "cycle", "vendor_review", DURATION, 0, 0, "re-evaluation of vendors")  \
+	X(CYCLE_LAN_CHECK_AFTER, "cycle", "lan_check_after", DURATION, 0, 0,                        \
+	    "check of a LAN connection after its approval")                                         \
+	X(CYCLE_LAN_EXPIRY_NOTICE, "cycle", "lan_expiry_notice", DURATION, 0, 0,                    \
+	    "notice before a LAN connection expires")                                               \
+	X(DEVICE_SCREEN_LOCK_PC, "device", "screen_lock_pc", DURATION, 0, 0,                        \
+	    "longest screen-lock delay of a PC")                                                    \
+	X(DEVICE_SCREEN_LOCK_SMART, "device", "screen_lock_smart", DURATION, 0, 0,                  \
+	    "longest screen-lock delay of a smart device")                                          \
+	X(AUDIT_CHECKPOINT_EVENTS, "audit", "checkpoint_events", INT, 1, 1000000,                   \
+	    "seal the audit trail every N events")                                                  \
+	X(AUDIT_CHECKPOINT_INTERVAL, "audit", "checkpoint_interval", DURATION, 0, 0,                \
+	    "seal the audit trail at least this often")
+
+enum policy_key {
+#define X(id, sec, name, type, min, max, meaning) POLICY_##id,
+	POLICY_KEYS(X)
+#undef X
+	POLICY_KEY_COUNT
+};
+
+#endif

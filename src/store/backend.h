@@ -1,0 +1,40 @@
+/* The backend operations behind store.h. SQLite implements them now; PostgreSQL adds another. */
+#ifndef MM_STORE_BACKEND_H
+#define MM_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;
+	int (*open)(struct store *st, const char *location, int flags, struct mm_err *err);
+	void (*close)(struct store *st);
+	int (*exec)(struct store *st, const char *sql, struct mm_err *err);
+	int (*begin)(struct store *st, struct mm_err *err);
+	int (*prepare)(struct store *st, const char *sql, struct store_stmt **out, struct mm_err *err);
+	int (*bind_text)(struct store_stmt *s, const char *name, const char *value);
+	int (*bind_int)(struct store_stmt *s, const char *name, int64_t value);
+	int (*bind_null)(struct store_stmt *s, const char *name);
+	int (*step)(struct store_stmt *s, struct mm_err *err);
+	const char *(*col_text)(struct store_stmt *s, int col);
+	int64_t (*col_int)(struct store_stmt *s, int col);
+	int (*col_is_null)(struct store_stmt *s, int col);
+	void (*reset)(struct store_stmt *s);
+	void (*finalize)(struct store_stmt *s);
+	int64_t (*last_id)(struct store *st);
+};
+
+struct store {
+	const struct store_ops *st_ops;
+	void *st_backend; /* the backend's connection */
+	int st_in_tx;
+	int st_flags;
+};
+
+struct store_stmt {
+	struct store *ss_store;
+	void *ss_backend;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

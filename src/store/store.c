@@ -1,0 +1,174 @@
+/* Dispatch from the portable store interface to the backend chosen at open. */
+#include "store/backend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+store_open(struct store **out, const char *location, int flags, struct mm_err *err)
+{
+	struct store *st;
+	int rc;
+
+	*out = NULL;
+	if (strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0)
+		return mm_err_set(err, MM_EINVAL, "data", "PostgreSQL is not built into this mamori yet");
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
+	st->st_ops = &store_sqlite_ops;
+	st->st_flags = flags;
+	if ((rc = st->st_ops->open(st, location, flags, err)) != 0) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->st_in_tx)
+		store_rollback(st);
+	st->st_ops->close(st);
+	free(st);
+}
+
+int
+store_begin(struct store *st, struct mm_err *err)
+{
+	int rc;
+
+	if (st->st_in_tx)
+		return mm_err_set(err, MM_EBUSY, "", "a transaction is already open");
+	if ((rc = st->st_ops->begin(st, err)) == 0)
+		st->st_in_tx = 1;
+	return rc;
+}
+
+int
+store_commit(struct store *st, struct mm_err *err)
+{
+	int rc;
+
+	if (!st->st_in_tx)
+		return mm_err_set(err, MM_ESTORE, "", "commit without a transaction");
+	rc = st->st_ops->exec(st, "COMMIT", err);
+	if (rc != 0) {
+		store_rollback(st);
+		return rc;
+	}
+	st->st_in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!st->st_in_tx)
+		return;
+	st->st_ops->exec(st, "ROLLBACK", NULL);
+	st->st_in_tx = 0;
+}
+
+int
+store_in_transaction(const struct store *st)
+{
+	return st->st_in_tx;
+}
+
+int
+store_exec(struct store *st, const char *sql, struct mm_err *err)
+{
+	return st->st_ops->exec(st, sql, err);
+}
+
+int
+store_prepare(struct store *st, const char *sql, struct store_stmt **out, struct mm_err *err)
+{
+	return st->st_ops->prepare(st, sql, out, err);
+}
+
+int
+store_bind_text(struct store_stmt *s, const char *name, const char *value)
+{
+	if (value == NULL)
+		return s->ss_store->st_ops->bind_null(s, name);
+	return s->ss_store->st_ops->bind_text(s, name, value);
+}
+
+int
+store_bind_int(struct store_stmt *s, const char *name, int64_t value)
+{
+	return s->ss_store->st_ops->bind_int(s, name, value);
+}
+
+int
+store_bind_null(struct store_stmt *s, const char *name)
+{
+	return s->ss_store->st_ops->bind_null(s, name);
+}
+
+int
+store_step(struct store_stmt *s, struct mm_err *err)
+{
+	return s->ss_store->st_ops->step(s, err);
+}
+
+const char *
+store_col_text(struct store_stmt *s, int col)
+{
+	return s->ss_store->st_ops->col_text(s, col);
+}
+
+int64_t
+store_col_int(struct store_stmt *s, int col)
+{
+	return s->ss_store->st_ops->col_int(s, col);
+}
+
+int
+store_col_is_null(struct store_stmt *s, int col)
+{
+	return s->ss_store->st_ops->col_is_null(s, col);
+}
+
+void
+store_reset(struct store_stmt *s)
+{
+	s->ss_store->st_ops->reset(s);
+}
+
+void
+store_finalize(struct store_stmt *s)
+{
+	if (s != NULL)
+		s->ss_store->st_ops->finalize(s);
+}
+
+int64_t
+store_last_id(struct store *st)
+{
+	return st->st_ops->last_id(st);
+}
+
+int
+store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	if ((rc = store_prepare(st, sql, &s, err)) != 0)
+		return rc;
+	rc = store_step(s, err);
+	if (rc == STORE_ROW) {
+		*out = store_col_int(s, 0);
+		rc = 0;
+	} else if (rc == STORE_DONE) {
+		rc = mm_err_set(err, MM_ENOTFOUND, "", "query returned no row");
+	}
+	store_finalize(s);
+	return rc;
+}

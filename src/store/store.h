@@ -1,0 +1,78 @@
+/*
+ * The one database interface. Callers write portable SQL with named parameters $1, $2, ... and
+ * bind them by name; the backend (SQLite now, PostgreSQL later) is chosen when the store is opened.
+ * No caller ever sees a backend type or calls a backend library.
+ */
+#ifndef MM_STORE_H
+#define MM_STORE_H
+
+#include "base/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_stmt;
+
+enum store_open_flags {
+	STORE_CREATE = 1,   /* create the database when missing */
+	STORE_READONLY = 2, /* never write (audit verify of a copy) */
+};
+
+/* A result of store_step(). */
+enum { STORE_DONE = 0, STORE_ROW = 1 };
+
+/*
+ * Opens the database at location (a file path for SQLite). Sets WAL, foreign keys and a busy
+ * timeout. Returns 0 and *out, or a negative code with err filled.
+ */
+int store_open(struct store **out, const char *location, int flags, struct mm_err *err);
+void store_close(struct store *st);
+
+/*
+ * Transactions. store_begin() starts a write transaction that holds the write lock from the start
+ * (so that reading the audit chain head and appending to it cannot interleave between processes).
+ * Nesting is not supported: a second begin fails with MM_EBUSY.
+ */
+int store_begin(struct store *st, struct mm_err *err);
+int store_commit(struct store *st, struct mm_err *err);
+void store_rollback(struct store *st);
+int store_in_transaction(const struct store *st);
+
+/* Runs SQL text without parameters (may hold several statements; used by migrations). */
+int store_exec(struct store *st, const char *sql, struct mm_err *err);
+
+/* Prepares one statement. Free it with store_finalize(). */
+int store_prepare(struct store *st, const char *sql, struct store_stmt **out, struct mm_err *err);
+
+/* Bind by name ("$1"). Text and blobs are copied. A name not in the statement is MM_EINVAL. */
+int store_bind_text(struct store_stmt *s, const char *name, const char *value);
+int store_bind_int(struct store_stmt *s, const char *name, int64_t value);
+int store_bind_null(struct store_stmt *s, const char *name);
+
+/* STORE_ROW when a row is ready, STORE_DONE when finished, or a negative code. */
+int store_step(struct store_stmt *s, struct mm_err *err);
+
+/* Columns of the current row, from 0. Text is NULL for SQL NULL and valid until the next step. */
+const char *store_col_text(struct store_stmt *s, int col);
+int64_t store_col_int(struct store_stmt *s, int col);
+int store_col_is_null(struct store_stmt *s, int col);
+
+/* Resets a statement so it can run again with new bindings. */
+void store_reset(struct store_stmt *s);
+void store_finalize(struct store_stmt *s);
+
+/* Row id of the last insert on this connection. */
+int64_t store_last_id(struct store *st);
+
+/* Applies pending migrations (see migrate.c); each in its own transaction. */
+int store_migrate(struct store *st, struct mm_err *err);
+
+/* The schema version of the database (0 when empty) and the newest this program knows. */
+int store_schema_version(struct store *st, int *version, struct mm_err *err);
+int store_schema_latest(void);
+
+/* Runs a single-value query like "SELECT count(*) FROM t" and returns the integer. */
+int store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *err);
+
+#endif
