@@ -58,6 +58,7 @@ int
 mm_time_parse(const char *s, int64_t *ms)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, oh = 0, om = 0, sign = 0;
+	int64_t v;
 	size_t len;
 	const char *p;
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -108,8 +109,13 @@ mm_time_parse(const char *s, int64_t *ms)
 		if (*p != '\0')
 			return MM_EINVAL;
 	}
-	*ms = ((mm_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) -
-	       (int64_t)sign * (oh * 3600 + om * 60)) * 1000 + frac;
+	v = ((mm_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) -
+	    (int64_t)sign * (oh * 3600 + om * 60)) * 1000 + frac;
+	/* keep every accepted time printable as a 4-digit year in UTC */
+	if (v < mm_days_from_civil(1900, 1, 1) * 86400000LL ||
+	    v >= mm_days_from_civil(10000, 1, 1) * 86400000LL)
+		return MM_EINVAL;
+	*ms = v;
 	return 0;
 }
 

@@ -18,7 +18,7 @@ void mm_time_format(int64_t ms, char out[MM_TIME_STRLEN]);
 
 /*
  * Parses YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM), or a bare date YYYY-MM-DD (midnight UTC).
- * Returns 0 or MM_EINVAL.
+ * Times before 1900 or after 9999 (in UTC) are refused. Returns 0 or MM_EINVAL.
  */
 int mm_time_parse(const char *s, int64_t *ms);
 

@@ -39,9 +39,14 @@ void cli_actor(struct mm_actor *a);
 /* Commands. Each returns an exit code. */
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+
+/* Serves until SIGTERM, with server.start and server.stop on the audit trail. */
+struct http_config;
+int cli_serve(const char *cmd, struct mamori *m, const struct http_config *cfg);
 
 /* 1 when argv holds --help or -h (then the command prints its help and exits 0). */
 int cli_wants_help(int argc, char **argv);

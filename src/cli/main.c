@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     {"init", cmd_init, "create a new data directory (database, keys, profile, first administrator)"},
     {"serve", cmd_serve, "serve the web UI and the JSON API"},
+    {"demo", cmd_demo, "a fresh demo company (サンプル商事株式会社), then serve it"},
     {"policy", cmd_policy, "show the policy profile in force (policy show)"},
     {"audit", cmd_audit, "verify the audit trail or print a signed checkpoint"},
     {"journal", cmd_journal, "add to or list the operation journal (運用日誌)"},

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_BODY_MAX (1024 * 1024) /* the largest request body; uploads get their own caps */
 
 struct http_request {
 	const char *hr_method;

@@ -126,6 +126,19 @@ add_security_headers(struct server *sv, struct MHD_Response *r, const struct htt
 		MHD_add_response_header(r, "Allow", res->hs_allow);
 }
 
+static int
+announced_too_big(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	char *end;
+	unsigned long long n;
+
+	if (cl == NULL)
+		return 0;
+	n = strtoull(cl, &end, 10);
+	return *end == '\0' && n > max;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -156,9 +169,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 				    req->hr_client, sizeof(req->hr_client));
 		}
 		*con_cls = req;
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
+		/* refuse an announced oversize body at once instead of reading it first */
+		if (!announced_too_big(conn, sv->sv_body_max))
+			return MHD_YES;
+		req->hr_too_big = 1;
+		*upload_size = 0;
+	} else if (*upload_size > 0) {
 		if (!req->hr_too_big && mm_buf_append(&req->hr_body, upload, *upload_size) != 0)
 			req->hr_too_big = 1;
 		*upload_size = 0;

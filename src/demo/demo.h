@@ -1,0 +1,10 @@
+/* The demo company サンプル商事株式会社: realistic data for a first look and for demos. */
+#ifndef MM_DEMO_H
+#define MM_DEMO_H
+
+#include "core/mamori.h"
+
+/* Fills a freshly initialised data directory with the demo company's records, all audited. */
+int demo_populate(struct mamori *m, const struct mm_actor *who, struct mm_err *err);
+
+#endif
