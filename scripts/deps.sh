@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 what=${1:-build}
 
 pkgs="meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev libinih-dev nodejs npm"
+libsodium-dev libinih-dev liboath-dev libqrencode-dev libcrack2-dev cracklib-runtime nodejs npm"
 case $what in
-test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 chromium fonts-noto-cjk curl" ;;
-bench) pkgs="$pkgs sqlite3 wrk hyperfine nginx-light curl b3sum coreutils" ;;
+test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 chromium fonts-noto-cjk curl openssl coreutils oathtool" ;;
+bench) pkgs="$pkgs sqlite3 wrk hyperfine nginx-light curl coreutils" ;;
 esac
 
 missing=""
@@ -19,7 +19,6 @@ for p in $pkgs; do
 	case $p in
 	nodejs) command -v node >/dev/null 2>&1 && continue ;;
 	npm) command -v npm >/dev/null 2>&1 && continue ;;
-	b3sum) continue ;;
 	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done

@@ -21,7 +21,7 @@ count() { # count NAME OK(0/1)
 
 if [ ! -f "$TB/build.ninja" ]; then
 	CC=clang meson setup "$TB" -Dtests=enabled -Dfuzz=true -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dbuildtype=debug >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+		-Db_lundef=false -Dbuildtype=debug >"${TB}.setup.log" 2>&1 || { cat "${TB}.setup.log"; echo "0 passed, 1 failed"; exit 1; }
 fi
 if ! ninja -C "$TB" >"$TB/ninja.log" 2>&1; then
 	cat "$TB/ninja.log"
@@ -32,7 +32,7 @@ fi
 
 # unit tests: each cmocka binary prints TAP ("ok N - name" / "not ok N - name")
 for t in "$TB"/test_*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ -x "$t" ] || continue
 	out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1)
 	rc=$?
 	ok=$(printf '%s\n' "$out" | grep -c '^ok ')
@@ -46,6 +46,15 @@ for t in "$TB"/test_*; do
 	fi
 	echo "unit $(basename "$t"): $ok passed, $notok failed"
 done
+
+# web unit tests (vitest): the label catalogue and date formats
+web_out=$(cd web && npx vitest run --reporter=tap-flat 2>&1)
+wok=$(printf '%s\n' "$web_out" | grep -c '^ok ')
+wnot=$(printf '%s\n' "$web_out" | grep -c '^not ok ')
+passed=$((passed + wok))
+failed=$((failed + wnot))
+if [ "$wok" -eq 0 ] || [ "$wnot" -gt 0 ]; then printf '%s\n' "$web_out"; count web-vitest 1; fi
+echo "web: $wok passed, $wnot failed"
 
 # API and browser tests: node's test runner against the sanitizer build
 export MAMORI_BIN="$(pwd)/$TB/mamori"
@@ -65,7 +74,7 @@ fi
 
 # fuzz smoke: every libFuzzer target for a few seconds from its seed corpus
 for f in "$TB"/fuzz_*; do
-	[ -x "$f" ] || continue
+	[ -f "$f" ] && [ -x "$f" ] || continue
 	name=$(basename "$f" | sed 's/^fuzz_//')
 	work="$TB/fuzz-$name"
 	mkdir -p "$work"

@@ -2,11 +2,66 @@
 #ifndef MM_API_H
 #define MM_API_H
 
+#include "auth/login.h"
 #include "http/http.h"
+
+#include <stdlib.h>
+
+#define SESSION_COOKIE "mamori_session"
+
+/* A protected call in progress: who, their session, and the parsed body. */
+struct api_call {
+	struct principal ac_pr;
+	struct session_info ac_si;
+	struct mm_actor ac_who;
+	json_t *ac_body; /* the JSON object of POST, PUT and PATCH */
+	char ac_route[128];
+};
+
+/*
+ * Checks the session cookie, the CSRF token (mutating methods), the permission, and parses the
+ * JSON body. Returns 0, or -1 with the error response already made (401, 403, 400, 415).
+ */
+int api_begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p,
+    struct api_call *c);
+void api_end(struct api_call *c);
+
+/* The numeric {id} path parameter i, or -1 with a 404 made. */
+int api_id_param(struct http_request *req, int i, struct http_response *res, int64_t *id);
+
+/* Sets (token) or clears (NULL) the session cookie: HttpOnly, SameSite=Strict, Secure under TLS. */
+void api_session_cookie(struct http_request *req, struct http_response *res, const char *token);
 
 extern const struct http_route api_routes[];
 extern const size_t api_routes_count;
 
+/* Answers a domain error, with the list of field errors when there is one (ownership taken). */
+void api_fail(struct http_response *res, const struct mm_err *err, json_t *errors);
+
+void api_session_create(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_session_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_session_delete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_session_password(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_session_password_check(struct http_ctx *ctx, struct http_request *req,
+    struct http_response *res);
+void api_session_mfa(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_session_mfa_confirm(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_people_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_people_create(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_people_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_people_update(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_create(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_reset_password(struct http_ctx *ctx, struct http_request *req,
+    struct http_response *res);
+void api_accounts_disable(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_unlock(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_mfa_reset(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_accounts_roles(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_roles_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_journal_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_journal_add(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_healthz(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_openapi(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 

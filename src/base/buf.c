@@ -105,8 +105,11 @@ mm_buf_take(struct mm_buf *b)
 {
 	char *p;
 
-	if (b->b_data == NULL && mm_buf__grow(b, 0) != 0)
-		return NULL;
+	if (b->b_data == NULL) {
+		if (mm_buf__grow(b, 0) != 0)
+			return NULL;
+		b->b_data[0] = '\0'; /* fresh memory: the caller gets "", not garbage */
+	}
 	p = b->b_data;
 	b->b_data = NULL;
 	b->b_len = b->b_cap = 0;

@@ -13,10 +13,29 @@ mm_err_set(struct mm_err *err, int code, const char *field, const char *fmt, ...
 		return code;
 	err->code = code;
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	err->rule[0] = err->msg_ja[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int
+mm_err_input(struct mm_err *err, const char *field, const char *rule, const char *ja,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return MM_EINVAL;
+	err->code = MM_EINVAL;
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	snprintf(err->rule, sizeof(err->rule), "%s", rule ? rule : "");
+	snprintf(err->msg_ja, sizeof(err->msg_ja), "%s", ja ? ja : "");
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return MM_EINVAL;
 }
 
 void

@@ -27,12 +27,21 @@ enum {
 struct mm_err {
 	int code;
 	char field[64];
-	char msg[512];
+	char rule[48];    /* short id of the rule broken ("min_length", "required"), may be empty */
+	char msg[512];    /* English */
+	char msg_ja[512]; /* Japanese, for the UI; may be empty (then msg is shown) */
 };
 
 /* Fills err (when not NULL) and returns code, so that callers can write `return mm_err_set(...)`. */
 int mm_err_set(struct mm_err *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*
+ * Like mm_err_set, for input a person typed: also names the rule and gives the Japanese text the
+ * UI shows next to the field.
+ */
+int mm_err_input(struct mm_err *err, const char *field, const char *rule, const char *ja,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Clears err (when not NULL). */
 void mm_err_clear(struct mm_err *err);

@@ -105,8 +105,9 @@ mm_fs_replace(const char *path, int mode, const void *data, size_t len, struct m
 int
 mm_path_join(char *out, size_t n, const char *dir, const char *name)
 {
-	int w = snprintf(out, n, "%s%s%s", dir, (*name && dir[strlen(dir) - 1] != '/') ? "/" : "",
-	    name);
+	/* an empty dir joins to name alone (dir[-1] must not be read, nor "/name" made) */
+	int w = snprintf(out, n, "%s%s%s", dir,
+	    (*name && *dir && dir[strlen(dir) - 1] != '/') ? "/" : "", name);
 
 	return (w < 0 || (size_t)w >= n) ? MM_ETOOBIG : 0;
 }

@@ -126,8 +126,21 @@ mm_now_ms(void)
 	struct timespec ts;
 	int64_t ms;
 
-	if (fake != NULL && *fake != '\0' && mm_time_parse(fake, &ms) == 0)
+	if (fake != NULL && *fake == '@') {
+		/* a test clock: the time is read from a file the test rewrites to move time on */
+		char buf[64];
+		FILE *f = fopen(fake + 1, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			n--;
+		buf[n] = '\0';
+		if (mm_time_parse(buf, &ms) == 0)
+			return ms;
+	} else if (fake != NULL && *fake != '\0' && mm_time_parse(fake, &ms) == 0) {
 		return ms;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
@@ -142,4 +155,15 @@ mm_time_format(int64_t ms, char out[MM_TIME_STRLEN])
 	civil_from_days(days, &y, &m, &d);
 	snprintf(out, MM_TIME_STRLEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
 	    (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60), (int)(rem % 1000));
+}
+
+int
+mm_local_date_start(const char *date, int64_t *ms)
+{
+	int64_t v;
+
+	if (date == NULL || strlen(date) != 10 || mm_time_parse(date, &v) != 0)
+		return MM_EINVAL;
+	*ms = v - MM_LOCAL_OFFSET_MS;
+	return 0;
 }

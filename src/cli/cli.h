@@ -4,6 +4,8 @@
 
 #include "core/mamori.h"
 
+#include <jansson.h>
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
 
 /* One option a command accepts. value receives the argument (or "1" for a flag). */
@@ -43,6 +45,13 @@ int cmd_demo(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_people(int argc, char **argv);
+int cmd_account(int argc, char **argv);
+
+/* Prints field errors (one per line, English and Japanese); EXIT_USAGE, or cli_fail without a list. */
+int cli_print_errors(const char *cmd, const struct mm_err *err, json_t *errors);
+/* Reads one JSON object from stdin; NULL (with a message) when it is not one. */
+json_t *cli_read_json(const char *cmd);
 
 /* Serves until SIGTERM, with server.start and server.stop on the audit trail. */
 struct http_config;

@@ -18,6 +18,8 @@ static const struct {
     {"policy", cmd_policy, "show the policy profile in force (policy show)"},
     {"audit", cmd_audit, "verify the audit trail or print a signed checkpoint"},
     {"journal", cmd_journal, "add to or list the operation journal (運用日誌)"},
+    {"people", cmd_people, "people (従業員等): list, show, add, edit"},
+    {"account", cmd_account, "mamori accounts: create, list, reset-password, disable, unlock, roles"},
 };
 
 static void

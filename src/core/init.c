@@ -3,7 +3,11 @@
 #include "base/fs.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "auth/account.h"
 #include "crypto/keyfile.h"
+
+#include <jansson.h>
+#include <stdlib.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,29 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define ADMIN_PASSWORD_LEN 20
-
-/* Login names: 3-32 of a-z 0-9 . _ - starting with a letter (004 ch5 §9.3: no shared names). */
-static int
-check_login(const char *login, const struct policy *p, struct mm_err *err)
-{
-	size_t len = strlen(login);
-
-	if (len < 3 || len > 32 || !islower((unsigned char)login[0]))
-		return mm_err_set(err, MM_EINVAL, "admin",
-		    "login must be 3 to 32 characters and start with a lower-case letter");
-	for (size_t i = 0; i < len; i++)
-		if (!(islower((unsigned char)login[i]) || isdigit((unsigned char)login[i]) ||
-		    login[i] == '.' || login[i] == '_' || login[i] == '-'))
-			return mm_err_set(err, MM_EINVAL, "admin",
-			    "login may hold only a-z, 0-9, '.', '_' and '-'");
-	if (policy_list_has(p, POLICY_ACCOUNT_FORBIDDEN_LOGINS, login))
-		return mm_err_set(err, MM_EINVAL, "admin",
-		    "login '%s' is not allowed by the profile (%s)", login,
-		    policy_source(p, POLICY_ACCOUNT_FORBIDDEN_LOGINS));
-	return 0;
-}
 
 static void
 remove_all(const char *dir)
@@ -74,22 +55,19 @@ make_keys(const char *dir, struct mm_err *err)
 	return rc;
 }
 
+/* The settings rows and the first administrator (role security_officer), in one transaction. */
 static int
 create_admin(struct mamori *m, const char *login, const struct mm_actor *who,
     struct mamori_init_result *res, struct mm_err *err)
 {
 	struct store *st = m->md_store;
 	struct store_stmt *s = NULL;
-	char hash[MM_PWHASH_STRLEN], when[MM_TIME_STRLEN], id[24], details[256];
-	int64_t account_id;
+	char when[MM_TIME_STRLEN], details[256];
+	int64_t id;
+	json_t *d;
+	char *dj;
 	int rc;
 
-	mm_password_generate(res->admin_password, ADMIN_PASSWORD_LEN);
-	rc = mm_password_hash(hash, res->admin_password,
-	    (uint64_t)policy_int(m->md_policy, POLICY_ARGON2_OPSLIMIT),
-	    (size_t)policy_int(m->md_policy, POLICY_ARGON2_MEMLIMIT_MIB) * 1024 * 1024);
-	if (rc != 0)
-		return mm_err_set(err, rc, "argon2", "cannot hash the password with the profile's Argon2 settings");
 	mm_time_format(mm_now_ms(), when);
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
@@ -98,52 +76,26 @@ create_admin(struct mamori *m, const char *login, const struct mm_actor *who,
 		goto fail;
 	store_bind_text(s, "$1", policy_text(m->md_policy, POLICY_PROFILE_NAME));
 	store_bind_text(s, "$2", when);
-	if ((rc = store_step(s, err)) < 0)
-		goto fail;
+	rc = store_step(s, err);
 	store_finalize(s);
-	snprintf(details, sizeof(details), "{\"profile\":\"%s\",\"version\":\"%s\"}",
-	    policy_text(m->md_policy, POLICY_PROFILE_NAME), MAMORI_VERSION);
+	if (rc < 0)
+		goto fail;
+	d = json_pack("{s:s, s:s}", "profile", policy_text(m->md_policy, POLICY_PROFILE_NAME),
+	    "version", MAMORI_VERSION);
+	dj = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	snprintf(details, sizeof(details), "%s", dj ? dj : "{}");
+	free(dj);
 	if ((rc = mamori_audit(m, st, who, &(struct audit_event){.action = "datadir.init",
 	    .target_type = "datadir", .target_id = "1", .access = AUDIT_CREATE, .outcome = "success",
 	    .details = details}, NULL, err)) != 0)
-		goto fail_nostmt;
-	if ((rc = store_prepare(st,
-	    "INSERT INTO account (login, password_hash, must_change_password, created_at)"
-	    " VALUES ($1, $2, 1, $3)", &s, err)) != 0)
-		goto fail_nostmt;
-	store_bind_text(s, "$1", login);
-	store_bind_text(s, "$2", hash);
-	store_bind_text(s, "$3", when);
-	if ((rc = store_step(s, err)) < 0)
 		goto fail;
-	store_finalize(s);
-	account_id = store_last_id(st);
-	snprintf(id, sizeof(id), "%lld", (long long)account_id);
-	snprintf(details, sizeof(details), "{\"login\":\"%s\",\"must_change_password\":true}", login);
-	if ((rc = mamori_audit(m, st, who, &(struct audit_event){.action = "account.create",
-	    .target_type = "account", .target_id = id, .access = AUDIT_CREATE, .outcome = "success",
-	    .details = details}, NULL, err)) != 0)
-		goto fail_nostmt;
-	if ((rc = store_prepare(st,
-	    "INSERT INTO account_role (account_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4)",
-	    &s, err)) != 0)
-		goto fail_nostmt;
-	store_bind_int(s, "$1", account_id);
-	store_bind_text(s, "$2", "security_officer");
-	store_bind_text(s, "$3", who->login);
-	store_bind_text(s, "$4", when);
-	if ((rc = store_step(s, err)) < 0)
+	if ((rc = account_bootstrap(m, st, who, login, 1u << ROLE_SECURITY_OFFICER, res->admin_password,
+	    &id, err)) != 0)
 		goto fail;
-	store_finalize(s);
-	if ((rc = mamori_audit(m, st, who, &(struct audit_event){.action = "role.grant",
-	    .target_type = "account", .target_id = id, .access = AUDIT_UPDATE, .outcome = "success",
-	    .details = "{\"role\":\"security_officer\"}"}, NULL, err)) != 0)
-		goto fail_nostmt;
 	mm_strlcpy(res->admin_login, login, sizeof(res->admin_login));
 	return store_commit(st, err);
 fail:
-	store_finalize(s);
-fail_nostmt:
 	store_rollback(st);
 	return rc;
 }
@@ -166,7 +118,7 @@ mamori_init(const char *dir, const char *profile, const char *admin_login,
 		    policy_builtin_names());
 	if ((rc = policy_parse(text, len, profile, &p, err)) != 0)
 		return rc;
-	rc = check_login(admin_login, p, err);
+	rc = account_login_check(p, "admin", admin_login, err);
 	policy_free(p);
 	if (rc != 0)
 		return rc;

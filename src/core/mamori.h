@@ -39,7 +39,7 @@ struct mamori {
 /* What mamori_init made, for the caller to print once. */
 struct mamori_init_result {
 	char admin_login[64];
-	char admin_password[32]; /* wipe after printing */
+	char admin_password[32]; /* one-time; wipe after printing */
 };
 
 /*

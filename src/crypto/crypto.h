@@ -60,4 +60,33 @@ int mm_password_needs_rehash(const char *stored, uint64_t opslimit, size_t memli
  */
 void mm_password_generate(char *out, size_t len);
 
+/* Purposes of derived keys (never renumber: stored data depends on them). */
+enum mm_key_purpose {
+	MM_KEY_TOTP = 1,     /* account.totp_secret */
+	MM_KEY_RECOVERY = 2, /* recovery code hashes */
+};
+
+/*
+ * Encrypts len bytes with the key for purpose, binding aad ("table.column:row"). *hex_out is the
+ * nonce and ciphertext in hex, malloc'ed.
+ */
+int mm_field_encrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const char *aad,
+    const void *plain, size_t len, char **hex_out);
+/* Decrypts into out (at most max bytes). MM_ECORRUPT when the key, aad or data do not match. */
+int mm_field_decrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const char *aad,
+    const char *hex, unsigned char *out, size_t max, size_t *len);
+
+/* Keyed BLAKE2b-256 (a blind index or a hash of a low-entropy secret), hex. */
+void mm_keyed_hash(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const void *data,
+    size_t len, char out[2 * MM_HASH_BYTES + 1]);
+
+/* Unkeyed BLAKE2b-256 in hex (of high-entropy values such as session tokens). */
+void mm_hash_hex(const void *data, size_t len, char out[2 * MM_HASH_BYTES + 1]);
+
+/* A random token of bytes (<= 64) random bytes, base64url without padding, into out (>= 4*bytes/3+2). */
+void mm_token_new(char *out, size_t bytes);
+
+/* Constant-time comparison: 1 when equal. */
+int mm_equal(const void *a, const void *b, size_t len);
+
 #endif

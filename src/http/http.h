@@ -35,6 +35,7 @@ struct http_response {
 	size_t hs_len;
 	int hs_static;
 	char hs_allow[64];    /* Allow header for 405 */
+	char hs_cookie[200];  /* Set-Cookie, when not empty */
 };
 
 /* What a handler sees besides the request: the data directory and this thread's connection. */
@@ -82,8 +83,20 @@ void http_static(struct http_response *res, int status, const char *type, const 
  */
 void http_problem(struct http_response *res, int status, const char *title, const char *detail,
     json_t *errors);
-/* A problem for one bad field, from an mm_err. */
+/* A problem for one bad field, from an mm_err (the status follows the error code). */
 void http_problem_err(struct http_response *res, const struct mm_err *err);
+/* The same with a chosen status and title. */
+void http_problem_err_as(struct http_response *res, const struct mm_err *err, int status,
+    const char *title);
+
+/*
+ * Parses the request body as a JSON object (Content-Type application/json, duplicate keys
+ * refused). On failure answers 415 or 400 naming the line and column and returns NULL.
+ */
+json_t *http_json_body(struct http_request *req, struct http_response *res);
+
+/* A cookie's value from the Cookie header, copied into out (size n); NULL when absent. */
+const char *http_cookie(struct http_request *req, const char *name, char *out, size_t n);
 
 /* The embedded web UI: index.html for "/", files under /assets/. 0 when served, -1 when absent. */
 int http_static_asset(const char *path, struct http_response *res);

@@ -124,6 +124,8 @@ add_security_headers(struct server *sv, struct MHD_Response *r, const struct htt
 		MHD_add_response_header(r, "Content-Type", res->hs_type);
 	if (res->hs_allow[0])
 		MHD_add_response_header(r, "Allow", res->hs_allow);
+	if (res->hs_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", res->hs_cookie);
 }
 
 static int

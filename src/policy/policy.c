@@ -317,6 +317,8 @@ policy_parse(const char *text, size_t len, const char *name, struct policy **out
 	copy[len] = '\0';
 	/* a value never continues on an indented next line: that would hide mistakes */
 	ini_allow_multiline = 0;
+	/* report the first mistake: parsing on would let a later line's message overwrite it */
+	ini_stop_on_first_error = 1;
 	line = ini_parse_string(copy, on_entry, &c);
 	free(copy);
 	if (line != 0) {
@@ -342,6 +344,7 @@ policy_load(const char *path, struct policy **out, struct mm_err *err)
 	struct mm_buf b;
 	int rc;
 
+	*out = NULL; /* as policy_parse: never leave the caller's old pointer on failure */
 	mm_buf_init(&b, POLICY_FILE_MAX);
 	if ((rc = mm_fs_read(path, &b, err)) == 0)
 		rc = policy_parse(b.b_data ? b.b_data : "", b.b_len, path, out, err);

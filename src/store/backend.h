@@ -21,6 +21,7 @@ struct store_ops {
 	void (*reset)(struct store_stmt *s);
 	void (*finalize)(struct store_stmt *s);
 	int64_t (*last_id)(struct store *st);
+	int64_t (*changes)(struct store *st);
 };
 
 struct store {

@@ -189,6 +189,12 @@ sq_last_id(struct store *st)
 	return sqlite3_last_insert_rowid(DB(st));
 }
 
+static int64_t
+sq_changes(struct store *st)
+{
+	return sqlite3_changes64(DB(st));
+}
+
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -206,4 +212,5 @@ const struct store_ops store_sqlite_ops = {
     .reset = sq_reset,
     .finalize = sq_finalize,
     .last_id = sq_last_id,
+    .changes = sq_changes,
 };

@@ -154,6 +154,12 @@ store_last_id(struct store *st)
 	return st->st_ops->last_id(st);
 }
 
+int64_t
+store_changes(struct store *st)
+{
+	return st->st_ops->changes(st);
+}
+
 int
 store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *err)
 {

@@ -62,6 +62,9 @@ int store_col_is_null(struct store_stmt *s, int col);
 void store_reset(struct store_stmt *s);
 void store_finalize(struct store_stmt *s);
 
+/* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
+int64_t store_changes(struct store *st);
+
 /* Row id of the last insert on this connection. */
 int64_t store_last_id(struct store *st);
 

@@ -123,9 +123,14 @@ export async function startServer(dataDir, { env } = {}) {
     get stdout() {
       return stdout
     },
+    // Every server a test starts is checked at its end: a sanitizer report (leak, memory error,
+    // undefined behaviour) fails the test that stopped it.
     async stop() {
       if (exitCode === undefined) proc.kill('SIGTERM')
-      return exited
+      const code = await exited
+      if (/ERROR: (Leak|Address)Sanitizer|runtime error:/.test(stderr))
+        throw new Error(`mamori serve reported a sanitizer error:\n${stderr}`)
+      return code
     },
   }
 }

@@ -1,49 +1,40 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
-import {
-  Base,
-  Button,
-  DefinitionList,
-  DefinitionListItem,
-  Heading,
-  InformationPanel,
-  IntlProvider,
-  Loader,
-  PageHeading,
-  Section,
-  SegmentedControl,
-  Stack,
-  StatusLabel,
-  Text,
-} from 'smarthr-ui'
-import { formatDate, formatDateTime, formatWarekiYear } from './format'
-import { applyLangToDocument, catalogues, storeLang, type Lang, type MessageKey, type Messages } from './i18n'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { Button, IntlProvider, Loader, SegmentedControl } from 'smarthr-ui'
+import { api, csrf, isApiError, setCsrf, subscribe, type Problem } from './api'
+import { permissionsOf, problemText, setupStep, type Role, type Session } from './auth'
+import { normalHash } from './components'
+import { AppContext, useApp, type AppContextValue, type Notice } from './context'
+import { IdleTimer, type IdlePhase } from './idle'
+import { IdleWarning } from './IdleWarning'
+import { applyLangToDocument, catalogues, storeLang, type Lang, type MessageKey } from './i18n'
+import { AccountsPage } from './pages/Accounts'
+import { ComingSoonPage, DashboardPage, ForbiddenPage } from './pages/Dashboard'
+import { LoginPage, type LoginNotice } from './pages/Login'
+import { MfaPage, RecoveryCodesPage } from './pages/Mfa'
+import { PasswordPage } from './pages/Password'
+import { PeoplePage, PersonFormPage } from './pages/People'
+import { ADMIN_NAV, hashOf, MAIN_NAV, permissionFor, routeFromHash, type Route } from './routes'
 
 // ---- routing: hash routes, so the server only serves / and /assets/* ----
 
-const ROUTES = [
-  { id: 'dashboard', label: 'navDashboard' },
-  { id: 'duties', label: 'navDuties' },
-  { id: 'approvals', label: 'navApprovals' },
-  { id: 'ledgers', label: 'navLedgers' },
-  { id: 'mynumber', label: 'navMyNumber' },
-] as const satisfies readonly { id: string; label: MessageKey }[]
-
-type RouteId = (typeof ROUTES)[number]['id']
-
-function routeFromHash(hash: string): RouteId {
-  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0]
-  return ROUTES.find((r) => r.id === id)?.id ?? 'dashboard'
-}
-
-function useRoute(): RouteId {
-  const [route, setRoute] = useState(() => routeFromHash(location.hash))
+function useRoute(): Route {
+  const [hash, setHash] = useState(() => location.hash)
   useEffect(() => {
-    const onHash = () => setRoute(routeFromHash(location.hash))
+    const onHash = () => setHash(location.hash)
     addEventListener('hashchange', onHash)
     return () => removeEventListener('hashchange', onHash)
   }, [])
-  return route
+  return useMemo(() => routeFromHash(hash), [hash])
 }
+
+// ---- who is signed in ----
+
+/** Why the sign-in page is shown: a message key, or the server's own words for the end. */
+type SignedOutReason = { key: MessageKey; problem?: Problem; tone: LoginNotice['tone'] } | null
+
+type Auth = { kind: 'checking' } | { kind: 'signedOut'; reason: SignedOutReason } | { kind: 'signedIn'; session: Session }
+
+const fetchSession = () => api.get<Session>('/api/session')
 
 // ---- the shell: header, navigation by job, main ----
 
@@ -52,7 +43,14 @@ export function App({ initialLang }: { initialLang: Lang }) {
   const t = catalogues[lang]
   const route = useRoute()
   const mainRef = useRef<HTMLElement>(null)
-  const firstRender = useRef(true)
+  // Without a CSRF token this tab cannot act for a session: sign in (see api.ts).
+  const [auth, setAuth] = useState<Auth>(() => (csrf() ? { kind: 'checking' } : { kind: 'signedOut', reason: null }))
+  const [roles, setRoles] = useState<Role[] | null>(null)
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null)
+  const [idle, setIdle] = useState<IdlePhase | null>(null)
+  const [notice, setNotice] = useState<Notice | null>(null)
+  const timerRef = useRef<IdleTimer | null>(null)
+  const session = auth.kind === 'signedIn' ? auth.session : null
 
   const changeLang = useCallback((value: string) => {
     const next: Lang = value === 'en' ? 'en' : 'ja'
@@ -61,68 +59,299 @@ export function App({ initialLang }: { initialLang: Lang }) {
     setLang(next)
   }, [])
 
-  // After a navigation, move focus to the main area so keyboard and screen
-  // reader users start reading the new page (not on the first load, where the
-  // skip link must stay the first Tab stop).
+  const signedOut = useCallback((reason: SignedOutReason) => {
+    setCsrf(null)
+    setRecoveryCodes(null)
+    setRoles(null)
+    setNotice(null)
+    setAuth({ kind: 'signedOut', reason })
+  }, [])
+
+  const refreshSession = useCallback(async () => {
+    try {
+      const s = await fetchSession()
+      setAuth({ kind: 'signedIn', session: s })
+    } catch {
+      // a 401 is handled by the `ended` listener; anything else leaves things as they are
+    }
+  }, [])
+
+  // The API's events: the end of the session, a restricted session, activity.
+  useEffect(
+    () =>
+      subscribe({
+        ended: (p) => signedOut({ key: p.rule === 'idle_timeout' ? 'idleLoggedOut' : 'sessionEnded', problem: p, tone: 'warning' }),
+        restricted: () => void refreshSession(),
+        activity: () => timerRef.current?.touch(),
+      }),
+    [signedOut, refreshSession],
+  )
+
+  // A reload keeps the session when this tab still has its CSRF token.
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false
+    if (auth.kind !== 'checking') return
+    fetchSession()
+      .then((s) => setAuth({ kind: 'signedIn', session: s }))
+      .catch((e) => {
+        if (!isApiError(e, 401)) signedOut({ key: 'networkError', tone: 'warning' })
+      })
+    // once, on load
+  }, [])
+
+  // The idle timer, while signed in.
+  const accountId = session?.account.id ?? null
+  const idleTimeout = session?.idle_timeout_seconds ?? 0
+  const idleWarning = session?.idle_warning_seconds ?? 0
+  useEffect(() => {
+    if (accountId === null || idleTimeout <= 0) {
+      setIdle(null)
       return
     }
-    mainRef.current?.focus()
-  }, [route])
+    const timer = new IdleTimer(idleTimeout, idleWarning, setIdle)
+    timerRef.current = timer
+    const onVisible = () => timer.check()
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      timer.stop()
+      if (timerRef.current === timer) timerRef.current = null
+      document.removeEventListener('visibilitychange', onVisible)
+    }
+  }, [accountId, idleTimeout, idleWarning])
 
-  const current = ROUTES.find((r) => r.id === route)!
+  // At the end of the idle time, ask the server: it answers 401 idle_timeout (→ `ended`), or 200
+  // when the session was kept alive elsewhere (→ activity, the count starts again).
+  const expiring = useRef(false)
+  useEffect(() => {
+    if (idle?.phase !== 'expired' || expiring.current) return
+    expiring.current = true
+    fetchSession()
+      .catch((e) => {
+        if (!isApiError(e, 401)) signedOut({ key: 'idleLoggedOut', tone: 'warning' })
+      })
+      .finally(() => {
+        expiring.current = false
+      })
+  }, [idle?.phase, signedOut])
+
+  const keepWorking = useCallback(() => {
+    fetchSession().catch(() => {
+      // 401 → `ended`; a network error leaves the warning up, the countdown goes on
+    })
+  }, [])
+
+  const logout = useCallback(async () => {
+    try {
+      await api.delete('/api/session')
+    } catch (e) {
+      if (isApiError(e, 401)) return // already ended; `ended` said why
+    }
+    signedOut({ key: 'loggedOut', tone: 'info' })
+  }, [signedOut])
+
+  // The role catalogue (labels, permissions), once the session may use more than itself.
+  const step = session ? setupStep(session) : null
+  const unrestricted = session !== null && step === null && recoveryCodes === null
+  useEffect(() => {
+    if (!unrestricted) return
+    let live = true
+    api
+      .get<{ items: Role[] }>('/api/roles')
+      .then((r) => live && setRoles(r.items))
+      .catch(() => live && setRoles([]))
+    return () => {
+      live = false
+    }
+  }, [unrestricted, accountId])
+
+  const permissions = useMemo(() => permissionsOf(session?.account.roles ?? [], roles ?? []), [session, roles])
+
+  const notify = useCallback((text: Notice['text'], tone: Notice['tone'] = 'success', hash?: string) => {
+    const target = hash ?? normalHash(location.hash)
+    setNotice({ text, tone, hash: target })
+    if (normalHash(location.hash) !== target) location.hash = target
+  }, [])
+
+  const ctx: AppContextValue = {
+    t,
+    lang,
+    session,
+    permissions,
+    roles: roles ?? [],
+    refreshSession,
+    notify,
+    notice,
+  }
+
+  // ---- what main shows ----
+  let content: ReactNode
+  let viewKey: string
+  let showNav = false
+  if (auth.kind === 'checking') {
+    viewKey = 'checking'
+    content = <Loader size="s" text={t.loading} />
+  } else if (auth.kind === 'signedOut') {
+    viewKey = 'login'
+    const r = auth.reason
+    const loginNotice = r ? { text: problemText(r.problem, lang) ?? t[r.key], tone: r.tone } : null
+    content = <LoginPage notice={loginNotice} onSignedIn={(s) => setAuth({ kind: 'signedIn', session: s })} />
+  } else if (recoveryCodes) {
+    viewKey = 'recovery'
+    content = (
+      <RecoveryCodesPage
+        codes={recoveryCodes}
+        onSaved={async () => {
+          try {
+            const s = await fetchSession()
+            // both at once, so the enrolment page is never shown again in between
+            setAuth({ kind: 'signedIn', session: s })
+            setRecoveryCodes(null)
+          } catch {
+            // 401 → `ended`
+          }
+        }}
+      />
+    )
+  } else if (step === 'password') {
+    viewKey = 'setup-password'
+    content = <PasswordPage forced onChanged={refreshSession} />
+  } else if (step === 'mfa') {
+    viewKey = 'setup-mfa'
+    content = <MfaPage onConfirmed={setRecoveryCodes} />
+  } else {
+    showNav = true
+    viewKey = hashOf(route)
+    content = <RoutePage route={route} permissions={permissions} rolesLoaded={roles !== null} />
+  }
+
+  // After a change of page, move focus to the main area so keyboard and screen reader users
+  // start reading the new page (not on the first load, where the skip link must stay the first
+  // Tab stop).
+  const previousView = useRef<string | null>(null)
+  useEffect(() => {
+    const previous = previousView.current
+    previousView.current = viewKey
+    if (previous === null || previous === 'checking') return // the first page of this load
+    mainRef.current?.focus()
+  }, [viewKey])
 
   return (
     // smarthr-ui's own texts (buttons, loaders) follow the same language.
     <IntlProvider locale={lang === 'ja' ? 'ja' : 'en_us'}>
-      <a className="skip-link" href="#main" onClick={skipToMain}>
-        {t.skipToMain}
-      </a>
-      <div className="shell">
-        <header className="shell-header">
-          <a className="brand" href="#/dashboard">
-            <span className="brand-name">{t.productName}</span>
-            <span className="brand-tagline">{t.productTagline}</span>
-          </a>
-          <div className="lang-switch" role="group" aria-label={t.languageLabel}>
-            <span className="lang-switch-label" aria-hidden="true">
-              {t.languageLabel}
-            </span>
-            <SegmentedControl
-              size="s"
-              value={lang}
-              onClickOption={changeLang}
-              options={[
-                { value: 'ja', content: <span lang="ja">日本語</span> },
-                { value: 'en', content: <span lang="en">English</span> },
-              ]}
-            />
-          </div>
-        </header>
-        <nav className="shell-nav" aria-label={t.navLabel}>
-          <ul>
-            {ROUTES.map((r) => (
-              <li key={r.id}>
-                <a href={`#/${r.id}`} aria-current={r.id === route ? 'page' : undefined}>
-                  {t[r.label]}
+      <AppContext.Provider value={ctx}>
+        <a className="skip-link" href="#main" onClick={skipToMain}>
+          {t.skipToMain}
+        </a>
+        <div className={showNav ? 'shell' : 'shell shell--bare'}>
+          <header className="shell-header">
+            <a className="brand" href="#/dashboard">
+              <span className="brand-name">{t.productName}</span>
+              <span className="brand-tagline">{t.productTagline}</span>
+            </a>
+            <div className="header-tools">
+              <div className="lang-switch" role="group" aria-label={t.languageLabel}>
+                <span className="lang-switch-label" aria-hidden="true">
+                  {t.languageLabel}
+                </span>
+                <SegmentedControl
+                  size="s"
+                  value={lang}
+                  onClickOption={changeLang}
+                  options={[
+                    { value: 'ja', content: <span lang="ja">日本語</span> },
+                    { value: 'en', content: <span lang="en">English</span> },
+                  ]}
+                />
+              </div>
+              {session && (
+                <div className="user-area">
+                  <span className="user-login">
+                    <span className="user-login-label">{t.signedInAs}</span>
+                    <span className="user-login-name">{session.account.login}</span>
+                  </span>
+                  {unrestricted && (
+                    <a className="header-link" href="#/password">
+                      {t.navPassword}
+                    </a>
+                  )}
+                  <Button size="s" onClick={logout} className="logout-button">
+                    {t.logout}
+                  </Button>
+                </div>
+              )}
+            </div>
+          </header>
+          {showNav && <Navigation route={route} permissions={permissions} />}
+          {/* tabIndex=-1: focus target for the skip link and after navigation */}
+          <main id="main" className="shell-main" tabIndex={-1} ref={mainRef}>
+            {content}
+          </main>
+        </div>
+        {session && idle?.phase === 'warning' && <IdleWarning secondsLeft={idle.secondsLeft} onContinue={keepWorking} onLogout={logout} />}
+      </AppContext.Provider>
+    </IntlProvider>
+  )
+}
+
+function Navigation({ route, permissions }: { route: Route; permissions: Set<string> }) {
+  const { t } = useApp()
+  const admin = ADMIN_NAV.filter((n) => permissions.has(n.permission))
+  return (
+    <nav className="shell-nav" aria-label={t.navLabel}>
+      <ul>
+        {MAIN_NAV.map((n) => (
+          <li key={n.page}>
+            <a href={n.href} aria-current={n.page === route.page ? 'page' : undefined}>
+              {t[n.label]}
+            </a>
+          </li>
+        ))}
+      </ul>
+      {admin.length > 0 && (
+        <div className="nav-group">
+          <p className="nav-group-label" id="nav-admin">
+            {t.navAdmin}
+          </p>
+          <ul aria-labelledby="nav-admin">
+            {admin.map((n) => (
+              <li key={n.page}>
+                <a href={n.href} aria-current={(n.section as readonly string[]).includes(route.page) ? 'page' : undefined}>
+                  {t[n.label]}
                 </a>
               </li>
             ))}
           </ul>
-        </nav>
-        {/* tabIndex=-1: focus target for the skip link and after navigation */}
-        <main id="main" className="shell-main" tabIndex={-1} ref={mainRef}>
-          <Stack gap={1.5}>
-            {/* autoPageTitle off: the window title stays the product's */}
-            <PageHeading autoPageTitle={false}>{t[current.label]}</PageHeading>
-            {route === 'dashboard' ? <Dashboard t={t} lang={lang} /> : <ComingSoon t={t} />}
-          </Stack>
-        </main>
-      </div>
-    </IntlProvider>
+        </div>
+      )}
+    </nav>
   )
+}
+
+function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissions: Set<string>; rolesLoaded: boolean }) {
+  const { t } = useApp()
+  const needed = permissionFor(route.page)
+  if (needed && !permissions.has(needed)) {
+    if (!rolesLoaded) return <Loader size="s" text={t.loading} />
+    const title = route.page === 'accounts' ? t.navAccounts : t.navPeople
+    return <ForbiddenPage title={title} />
+  }
+  switch (route.page) {
+    case 'dashboard':
+      return <DashboardPage />
+    case 'password':
+      return <PasswordPage forced={false} onChanged={() => undefined} />
+    case 'people':
+      return <PeoplePage />
+    case 'personNew':
+      return <PersonFormPage />
+    case 'personEdit':
+      return <PersonFormPage key={route.id} id={route.id} />
+    case 'accounts':
+      return <AccountsPage />
+    default: {
+      const item = MAIN_NAV.find((n) => n.page === route.page)
+      return <ComingSoonPage title={item ? t[item.label] : t.navDashboard} />
+    }
+  }
 }
 
 // The skip link targets #main, but a hash link would change the route; move
@@ -130,95 +359,4 @@ export function App({ initialLang }: { initialLang: Lang }) {
 function skipToMain(e: React.MouseEvent) {
   e.preventDefault()
   document.getElementById('main')?.focus()
-}
-
-function ComingSoon({ t }: { t: Messages }) {
-  return (
-    <InformationPanel title={t.comingSoon} type="info">
-      <Text as="p">{t.comingSoonBody}</Text>
-    </InformationPanel>
-  )
-}
-
-// ---- dashboard: for now, the server's health ----
-
-type Health = { status: string; version?: string; schema?: number }
-type HealthState =
-  | { kind: 'loading' }
-  | { kind: 'ok'; health: Health; at: Date }
-  | { kind: 'error'; at: Date }
-
-function useHealth(): [HealthState, () => void] {
-  const [state, setState] = useState<HealthState>({ kind: 'loading' })
-  const [tick, setTick] = useState(0)
-  useEffect(() => {
-    const ctl = new AbortController()
-    setState({ kind: 'loading' })
-    fetch('/healthz', { signal: ctl.signal, headers: { Accept: 'application/json' } })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`HTTP ${res.status}`)
-        setState({ kind: 'ok', health: (await res.json()) as Health, at: new Date() })
-      })
-      .catch(() => {
-        if (!ctl.signal.aborted) setState({ kind: 'error', at: new Date() })
-      })
-    return () => ctl.abort()
-  }, [tick])
-  return [state, () => setTick((n) => n + 1)]
-}
-
-function Dashboard({ t, lang }: { t: Messages; lang: Lang }) {
-  const [health, recheck] = useHealth()
-  const today = new Date()
-  return (
-    <>
-      <Text as="p" color="TEXT_GREY">
-        {t.today}
-        {t.labelSeparator}
-        {formatDate(today)}
-        {lang === 'ja' && `（${formatWarekiYear(today)}）`}
-      </Text>
-      <Section>
-        <Base padding={1.5} className="card">
-          <Stack gap={1}>
-            <Heading>{t.serverStatusHeading}</Heading>
-            <HealthView t={t} state={health} />
-            <div>
-              <Button size="s" onClick={recheck} disabled={health.kind === 'loading'}>
-                {t.recheck}
-              </Button>
-            </div>
-          </Stack>
-        </Base>
-      </Section>
-    </>
-  )
-}
-
-function HealthView({ t, state }: { t: Messages; state: HealthState }): ReactNode {
-  if (state.kind === 'loading') return <Loader size="s" text={t.loading} />
-  if (state.kind === 'error')
-    return (
-      <p className="health" data-status="unreachable">
-        <StatusLabel type="error">{t.serverUnreachable}</StatusLabel>
-      </p>
-    )
-  const { health, at } = state
-  const ok = health.status === 'ok'
-  return (
-    // The wrapper carries the raw status for tests and styling; smarthr-ui's
-    // DefinitionList does not pass data attributes through.
-    <div className="health" data-status={health.status}>
-      <DefinitionList maxColumns={2}>
-        <DefinitionListItem term={t.serverStatus}>
-          <StatusLabel type={ok ? 'green' : 'warning'}>{ok ? t.statusOk : `${t.statusUnknown} (${health.status})`}</StatusLabel>
-        </DefinitionListItem>
-        <DefinitionListItem term={t.serverVersion}>
-          <span className="health-version">{health.version ?? '—'}</span>
-        </DefinitionListItem>
-        <DefinitionListItem term={t.serverSchema}>{health.schema ?? '—'}</DefinitionListItem>
-        <DefinitionListItem term={t.serverCheckedAt}>{formatDateTime(at)}</DefinitionListItem>
-      </DefinitionList>
-    </div>
-  )
 }

@@ -26,3 +26,15 @@ export function formatWarekiYear(d: Date): string {
   const p = parts(d, { era: 'long', year: 'numeric' }, 'ja-JP-u-ca-japanese')
   return `${p.era}${p.year}年`
 }
+
+/** 2026-04-01 (a date without time) → 令和8年4月1日; '' when it is not such a date. */
+export function formatWarekiDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
+  if (!m) return ''
+  // noon UTC: the same calendar day in Japan, whatever the zone
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12))
+  if (Number.isNaN(d.getTime()) || d.getUTCDate() !== Number(m[3])) return ''
+  const p = parts(d, { era: 'long', year: 'numeric', month: 'numeric', day: 'numeric' }, 'ja-JP-u-ca-japanese')
+  const year = p.year === '1' ? '元' : p.year
+  return `${p.era}${year}年${p.month}月${p.day}日`
+}

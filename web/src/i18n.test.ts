@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { catalogues, en, ja, storedLang, storeLang } from './i18n'
-import { formatDate, formatDateTime, formatWarekiYear } from './format'
+import { formatDate, formatDateTime, formatWarekiDate, formatWarekiYear } from './format'
 
 describe('catalogue', () => {
   it('has the same keys in Japanese and English', () => {
@@ -37,3 +37,17 @@ describe('dates', () => {
     expect(formatWarekiYear(d)).toBe('令和8年')
   })
 })
+
+describe('和暦 of a date', () => {
+  it('names the era, with 元年 for the first year', () => {
+    expect(formatWarekiDate('1985-04-01')).toBe('昭和60年4月1日')
+    expect(formatWarekiDate('2019-05-01')).toBe('令和元年5月1日')
+    expect(formatWarekiDate('2019-04-30')).toBe('平成31年4月30日')
+  })
+  it('is empty for anything else', () => {
+    expect(formatWarekiDate('')).toBe('')
+    expect(formatWarekiDate('2026-02-30')).toBe('')
+    expect(formatWarekiDate('2026/04/01')).toBe('')
+  })
+})
+
