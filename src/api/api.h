@@ -25,6 +25,12 @@ struct api_call {
 int api_begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p,
     struct api_call *c);
 void api_end(struct api_call *c);
+/* The same with flags: API_RAW_BODY leaves the body unparsed in req->hr_body (uploads). */
+#define API_RAW_BODY 1
+int api_begin_opts(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p,
+    int flags, struct api_call *c);
+/* Audits a refusal of the call (a failure to audit it does not change the answer). */
+void api_audit_denied(struct http_ctx *ctx, struct api_call *c, const char *reason);
 
 /* The numeric {id} path parameter i, or -1 with a 404 made. */
 int api_id_param(struct http_request *req, int i, struct http_response *res, int64_t *id);
@@ -62,6 +68,18 @@ void api_accounts_roles(struct http_ctx *ctx, struct http_request *req, struct h
 void api_roles_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_journal_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_journal_add(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_schema(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_records(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_create(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_update(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_delete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_history(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_decide(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_approvals(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_export(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_registers_import(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_healthz(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_openapi(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 

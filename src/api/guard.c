@@ -40,6 +40,13 @@ int
 api_begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p,
     struct api_call *c)
 {
+	return api_begin_opts(ctx, req, res, p, 0, c);
+}
+
+int
+api_begin_opts(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p,
+    int flags, struct api_call *c)
+{
 	struct mm_err err = {0};
 	char token[SESSION_TOKEN_LEN];
 
@@ -80,7 +87,7 @@ api_begin(struct http_ctx *ctx, struct http_request *req, struct http_response *
 		}
 		return -1;
 	}
-	if (mutating(req->hr_method) && strcmp(req->hr_method, "DELETE") != 0) {
+	if (mutating(req->hr_method) && strcmp(req->hr_method, "DELETE") != 0 && !(flags & API_RAW_BODY)) {
 		if ((c->ac_body = http_json_body(req, res)) == NULL)
 			return -1;
 	}
@@ -115,4 +122,10 @@ api_session_cookie(struct http_request *req, struct http_response *res, const ch
 {
 	snprintf(res->hs_cookie, sizeof(res->hs_cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
 	    SESSION_COOKIE, token ? token : "", req->hr_tls ? "; Secure" : "", token ? "" : "; Max-Age=0");
+}
+
+void
+api_audit_denied(struct http_ctx *ctx, struct api_call *c, const char *reason)
+{
+	audit_denied(ctx, c, "access.denied", reason);
 }

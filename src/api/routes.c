@@ -1,4 +1,4 @@
-/* Every route of the server. tests/unit/test_api.c checks this table against openapi.json. */
+/* Every route of the server. tests/unit/test_http.c checks this table against openapi.json. */
 #include "api/api.h"
 
 const struct http_route api_routes[] = {
@@ -26,6 +26,18 @@ const struct http_route api_routes[] = {
     {"GET", "/api/roles", api_roles_list},
     {"GET", "/api/journal", api_journal_list},
     {"POST", "/api/journal", api_journal_add},
+    {"GET", "/api/registers", api_registers_list},
+    {"GET", "/api/registers/{name}/schema", api_registers_schema},
+    {"GET", "/api/registers/{name}/records", api_registers_records},
+    {"POST", "/api/registers/{name}/records", api_registers_create},
+    {"GET", "/api/registers/{name}/records/{id}", api_registers_get},
+    {"PATCH", "/api/registers/{name}/records/{id}", api_registers_update},
+    {"DELETE", "/api/registers/{name}/records/{id}", api_registers_delete},
+    {"GET", "/api/registers/{name}/records/{id}/history", api_registers_history},
+    {"GET", "/api/registers/{name}/records/{id}/approvals", api_registers_approvals},
+    {"POST", "/api/registers/{name}/records/{id}/approvals", api_registers_decide},
+    {"GET", "/api/registers/{name}/export", api_registers_export},
+    {"POST", "/api/registers/{name}/import", api_registers_import},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -30,6 +30,7 @@ static const char *const perms[PERM_COUNT] = {
     [PERM_AUDIT_READ] = "audit.read",
     [PERM_AUDIT_CHECKPOINT] = "audit.checkpoint",
     [PERM_POLICY_READ] = "policy.read",
+    [PERM_REGISTERS] = "registers",
 };
 
 #define R(r) (1u << (r))
@@ -54,6 +55,7 @@ static const unsigned table[PERM_COUNT] = {
     [PERM_AUDIT_READ] = MANAGERS | R(ROLE_AUDITOR),
     [PERM_AUDIT_CHECKPOINT] = R(ROLE_SECURITY_OFFICER) | R(ROLE_AUDITOR),
     [PERM_POLICY_READ] = ~0u,
+    [PERM_REGISTERS] = ~0u,
 };
 
 const char *

@@ -37,6 +37,7 @@ enum perm {
 	PERM_AUDIT_READ,
 	PERM_AUDIT_CHECKPOINT,
 	PERM_POLICY_READ,
+	PERM_REGISTERS,       /* the ledgers; each ledger's definition then names its readers and writers */
 	PERM_COUNT
 };
 

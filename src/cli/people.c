@@ -29,11 +29,14 @@ cli_print_errors(const char *cmd, const struct mm_err *err, json_t *errors)
 		json_decref(errors);
 		return cli_fail(cmd, err);
 	}
-	json_array_foreach(errors, i, e)
+	json_array_foreach(errors, i, e) {
+		if (json_is_integer(json_object_get(e, "row")))
+			fprintf(stderr, "mamori %s: row %lld: ", cmd, (long long)json_integer_value(json_object_get(e, "row")));
 		fprintf(stderr, "mamori %s: %s: %s (%s)\n", cmd,
 		    json_string_value(json_object_get(e, "field")),
 		    json_string_value(json_object_get(e, "message")),
 		    json_string_value(json_object_get(e, "message_ja")));
+	}
 	json_decref(errors);
 	return EXIT_USAGE;
 }

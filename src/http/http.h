@@ -13,6 +13,7 @@
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_BODY_MAX (1024 * 1024) /* the largest request body; uploads get their own caps */
+#define HTTP_UPLOAD_MAX (20 * 1024 * 1024) /* a ledger's CSV import */
 
 struct http_request {
 	const char *hr_method;
@@ -36,6 +37,7 @@ struct http_response {
 	int hs_static;
 	char hs_allow[64];    /* Allow header for 405 */
 	char hs_cookie[200];  /* Set-Cookie, when not empty */
+	char hs_disposition[200]; /* Content-Disposition of a download, when not empty */
 };
 
 /* What a handler sees besides the request: the data directory and this thread's connection. */

@@ -126,6 +126,20 @@ add_security_headers(struct server *sv, struct MHD_Response *r, const struct htt
 		MHD_add_response_header(r, "Allow", res->hs_allow);
 	if (res->hs_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", res->hs_cookie);
+	if (res->hs_disposition[0])
+		MHD_add_response_header(r, "Content-Disposition", res->hs_disposition);
+}
+
+/* Uploads (a ledger's CSV import) may be larger than any JSON body. */
+static size_t
+body_cap(const struct server *sv, const char *method, const char *url)
+{
+	size_t n = strlen(url);
+
+	if (strcmp(method, "POST") == 0 && strncmp(url, "/api/registers/", 15) == 0 && n > 7 &&
+	    strcmp(url + n - 7, "/import") == 0)
+		return HTTP_UPLOAD_MAX;
+	return sv->sv_body_max;
 }
 
 static int
@@ -157,7 +171,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 		if ((req = calloc(1, sizeof(*req))) == NULL)
 			return MHD_NO;
-		mm_buf_init(&req->hr_body, sv->sv_body_max);
+		mm_buf_init(&req->hr_body, body_cap(sv, method, url));
 		req->hr_started_ms = mm_now_ms();
 		req->hr_tls = sv->sv_tls;
 		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -172,7 +186,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		}
 		*con_cls = req;
 		/* refuse an announced oversize body at once instead of reading it first */
-		if (!announced_too_big(conn, sv->sv_body_max))
+		if (!announced_too_big(conn, req->hr_body.b_max))
 			return MHD_YES;
 		req->hr_too_big = 1;
 		*upload_size = 0;

@@ -78,6 +78,12 @@
 	    "longest screen-lock delay of a PC")                                                    \
 	X(DEVICE_SCREEN_LOCK_SMART, "device", "screen_lock_smart", DURATION, 0, 0,                  \
 	    "longest screen-lock delay of a smart device")                                          \
+	X(TAKEOUT_APPROVER_CONFIDENTIAL, "takeout", "approver_confidential", ROLES, 0, 0,            \
+	    "who approves taking out 社外秘 items")                                                  \
+	X(TAKEOUT_APPROVER_SECRET, "takeout", "approver_secret", ROLES, 0, 0,                        \
+	    "who approves taking out 極秘 items")                                                    \
+	X(TAKEOUT_APPROVER_MYNUMBER, "takeout", "approver_mynumber", ROLES, 0, 0,                    \
+	    "who approves taking out 特定個人情報")                                                  \
 	X(AUDIT_CHECKPOINT_EVENTS, "audit", "checkpoint_events", INT, 1, 1000000,                   \
 	    "seal the audit trail every N events")                                                  \
 	X(AUDIT_CHECKPOINT_INTERVAL, "audit", "checkpoint_interval", DURATION, 0, 0,                \

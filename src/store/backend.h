@@ -22,6 +22,9 @@ struct store_ops {
 	void (*finalize)(struct store_stmt *s);
 	int64_t (*last_id)(struct store *st);
 	int64_t (*changes)(struct store *st);
+	/* DDL that differs between databases, for tables made at run time (store_ensure_table) */
+	const char *serial_pk;   /* an id column that never reuses a value */
+	const char *columns_sql; /* one row per column name of table $1 */
 };
 
 struct store {

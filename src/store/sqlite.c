@@ -213,4 +213,6 @@ const struct store_ops store_sqlite_ops = {
     .finalize = sq_finalize,
     .last_id = sq_last_id,
     .changes = sq_changes,
+    .serial_pk = "id INTEGER PRIMARY KEY AUTOINCREMENT",
+    .columns_sql = "SELECT name FROM pragma_table_info($1)",
 };

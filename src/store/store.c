@@ -1,6 +1,7 @@
 /* Dispatch from the portable store interface to the backend chosen at open. */
 #include "store/backend.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,4 +178,56 @@ store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *
 	}
 	store_finalize(s);
 	return rc;
+}
+
+/* The column names of table as one string ",a,b,c," (empty when the table is new). */
+static int
+columns_of(struct store *st, const char *table, char *out, size_t n, struct mm_err *err)
+{
+	struct store_stmt *s;
+	size_t used = 1;
+	int rc;
+
+	snprintf(out, n, ",");
+	if ((rc = store_prepare(st, st->st_ops->columns_sql, &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", table);
+	while ((rc = store_step(s, err)) == STORE_ROW) {
+		int w = snprintf(out + used, n - used, "%s,", store_col_text(s, 0));
+		if (w < 0 || (size_t)w >= n - used) {
+			store_finalize(s);
+			return mm_err_set(err, MM_ETOOBIG, "", "table %s has too many columns", table);
+		}
+		used += (size_t)w;
+	}
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_ensure_table(struct store *st, const char *table, const struct store_column *cols, size_t n,
+    struct mm_err *err)
+{
+	char sql[512], have[8192], key[80];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS %s (%s)", table, st->st_ops->serial_pk);
+	if ((rc = store_exec(st, sql, err)) != 0 || (rc = columns_of(st, table, have, sizeof(have), err)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), ",%s,", cols[i].name);
+		if (strstr(have, key) == NULL) {
+			snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s", table, cols[i].name,
+			    cols[i].type == STORE_INTEGER ? "INTEGER" : "TEXT");
+			if ((rc = store_exec(st, sql, err)) != 0)
+				return rc;
+		}
+		if (cols[i].indexed) {
+			snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS %s_%s ON %s (%s)", table,
+			    cols[i].name, table, cols[i].name);
+			if ((rc = store_exec(st, sql, err)) != 0)
+				return rc;
+		}
+	}
+	return 0;
 }

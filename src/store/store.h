@@ -75,6 +75,22 @@ int store_migrate(struct store *st, struct mm_err *err);
 int store_schema_version(struct store *st, int *version, struct mm_err *err);
 int store_schema_latest(void);
 
+/* A column of a table made at run time. name is [a-z][a-z0-9_]* (the caller checks). */
+enum store_type { STORE_TEXT, STORE_INTEGER };
+struct store_column {
+	const char *name;
+	enum store_type type;
+	int indexed;
+};
+
+/*
+ * Makes table (id + cols) when it is missing, adds the columns it lacks and the indexes of the
+ * indexed ones. Existing columns are never dropped or changed. Runs inside the caller's
+ * transaction when there is one.
+ */
+int store_ensure_table(struct store *st, const char *table, const struct store_column *cols, size_t n,
+    struct mm_err *err);
+
 /* Runs a single-value query like "SELECT count(*) FROM t" and returns the integer. */
 int store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *err);
 

@@ -1,0 +1,17 @@
+/*
+ * My Number (個人番号) check digits, as the 総務省令 defines them and tax software applies them.
+ * Nothing here stores or logs a number; the vault does the rest.
+ */
+#ifndef MM_MYNUMBER_H
+#define MM_MYNUMBER_H
+
+/* 1 when d holds exactly 12 ASCII digits whose last is the right check digit. */
+int mm_mynumber_valid(const char *d);
+
+/*
+ * 1 when text holds a 12-digit number with a valid check digit: digits (ASCII or full-width)
+ * possibly grouped by spaces or hyphens, e.g. "1234 5678 9018", not part of a longer digit run.
+ */
+int mm_text_has_mynumber(const char *text);
+
+#endif

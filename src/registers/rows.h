@@ -1,0 +1,20 @@
+/* Inside the register engine: the shared SELECT of ledger rows and their decoding. */
+#ifndef MM_REGISTERS_ROWS_H
+#define MM_REGISTERS_ROWS_H
+
+#include "registers/registers.h"
+
+/* Every SELECT fits: a definition has at most 120 fields of short names. */
+#define REG_SQL_MAX (64 * 1024)
+
+/*
+ * "SELECT t.id, <fields>, t.created_at, t.updated_at, <display text of ref and person fields>
+ * FROM reg_NAME t" — the caller appends WHERE, ORDER BY and LIMIT.
+ */
+int reg_select_sql(const struct reg_def *d, struct mm_buf *sql);
+/* The record of the current row of a statement made from reg_select_sql. New reference. */
+json_t *reg_row_json(const struct reg_def *d, struct store_stmt *s);
+/* One record by id, or MM_ENOTFOUND. */
+int reg_load(struct reg_ctx *x, int64_t id, json_t **out, struct mm_err *err);
+
+#endif

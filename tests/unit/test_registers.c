@@ -1,0 +1,239 @@
+/*
+ * The register engine's pure parts: My Number check digits (the ledgers refuse them), definition
+ * checking, and the conversion of values from JSON and from spreadsheet text.
+ */
+#include "unit.h"
+
+#include "base/mynumber.h"
+#include "registers/registers.h"
+
+static void
+test_mynumber_check_digit(void **state)
+{
+	(void)state;
+	assert_true(mm_mynumber_valid("123456789018"));
+	assert_false(mm_mynumber_valid("123456789012"));
+	assert_false(mm_mynumber_valid("12345678901"));
+	assert_false(mm_mynumber_valid("1234567890188"));
+	assert_false(mm_mynumber_valid("12345678901a"));
+	/* remainder 0 or 1 gives check digit 0 */
+	assert_true(mm_mynumber_valid("000000000000"));
+}
+
+static void
+test_mynumber_found_in_text_in_any_writing(void **state)
+{
+	(void)state;
+	assert_true(mm_text_has_mynumber("番号 123456789018 です"));
+	assert_true(mm_text_has_mynumber("1234-5678-9018"));
+	assert_true(mm_text_has_mynumber("1234 5678 9018"));
+	assert_true(mm_text_has_mynumber("１２３４５６７８９０１８"));
+	assert_true(mm_text_has_mynumber("１２３４－５６７８－９０１８"));
+	/* not a My Number: wrong check digit, longer or shorter runs, phone numbers */
+	assert_false(mm_text_has_mynumber("123456789012"));
+	assert_false(mm_text_has_mynumber("1234567890180"));
+	assert_false(mm_text_has_mynumber("03-1234-5678"));
+	assert_false(mm_text_has_mynumber("PC-2026-0001"));
+	assert_false(mm_text_has_mynumber(""));
+}
+
+static json_t *
+def_json(const char *fields)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+	    "{\"name\": \"things\", \"label\": {\"ja\": \"物\", \"en\": \"Things\"},"
+	    " \"permissions\": {\"read\": [\"auditor\"], \"write\": [\"sysadmin\"]},"
+	    " \"title\": \"code\", \"fields\": [%s], \"list\": [\"code\"], \"filters\": [], \"search\": [\"code\"]}",
+	    fields);
+	return json_loads(text, 0, NULL);
+}
+
+static const char CODE[] = "{\"name\": \"code\", \"type\": \"text\", \"label\": {\"ja\": \"番号\", \"en\": \"Code\"}}";
+
+static void
+expect_bad_def(const char *fields, const char *words)
+{
+	struct reg_def d;
+	struct mm_err err = {0};
+	json_t *j = def_json(fields);
+
+	assert_non_null(j);
+	assert_int_equal(reg_def_parse(j, &d, &err), MM_EINVAL);
+	if (strstr(err.msg, words) == NULL)
+		fail_msg("'%s' not in '%s'", words, err.msg);
+	reg_def_free(&d);
+}
+
+static void
+test_definition_checked(void **state)
+{
+	struct reg_def d;
+	struct mm_err err = {0};
+	char f[1024];
+
+	(void)state;
+	snprintf(f, sizeof(f), "%s", CODE);
+	assert_int_equal(reg_def_parse(def_json(f), &d, &err), 0);
+	assert_string_equal(d.table, "reg_things");
+	assert_true(d.write_roles & (1u << ROLE_SYSADMIN));
+	assert_true(d.read_roles & (1u << ROLE_SYSADMIN)); /* a writer can read */
+	reg_def_free(&d);
+	snprintf(f, sizeof(f), "%s, {\"name\": \"order\", \"type\": \"text\", \"label\": {\"ja\": \"a\", \"en\": \"a\"}}",
+	    CODE);
+	expect_bad_def(f, "order");
+	snprintf(f, sizeof(f), "%s, {\"name\": \"x\", \"type\": \"money\", \"label\": {\"ja\": \"a\", \"en\": \"a\"}}",
+	    CODE);
+	expect_bad_def(f, "money");
+	snprintf(f, sizeof(f), "%s, {\"name\": \"k\", \"type\": \"enum\", \"label\": {\"ja\": \"a\", \"en\": \"a\"}}",
+	    CODE);
+	expect_bad_def(f, "choices");
+	snprintf(f, sizeof(f), "%s, {\"name\": \"done_at\", \"type\": \"date\", \"label\": {\"ja\": \"a\", \"en\": \"a\"}}",
+	    CODE);
+	expect_bad_def(f, "done_at");
+	snprintf(f, sizeof(f), "%s, %s", CODE, CODE);
+	expect_bad_def(f, "twice");
+	snprintf(f, sizeof(f), "{\"name\": \"code\", \"type\": \"text\", \"label\": {\"ja\": \"番号\"}}");
+	expect_bad_def(f, "label");
+}
+
+static struct reg_field
+field(enum reg_type t)
+{
+	return (struct reg_field){.name = "f", .type = t, .label_ja = "項目", .label_en = "Field", .maxlen = 5};
+}
+
+/* Converts text and returns the JSON text of the value, or the first error's rule. */
+static char *
+from_text(struct reg_field *f, const char *in)
+{
+	json_t *errors = json_array(), *v = NULL;
+	char *out;
+	int rc = reg_value_from_text(NULL, f, in, &v, errors);
+
+	if (rc == 0)
+		out = json_dumps(v, JSON_ENCODE_ANY);
+	else
+		out = strdup(json_string_value(json_object_get(json_array_get(errors, 0), "rule")));
+	json_decref(v);
+	json_decref(errors);
+	return out;
+}
+
+static void
+expect_text(struct reg_field *f, const char *in, const char *want)
+{
+	char *got = from_text(f, in);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_values_from_spreadsheet_text(void **state)
+{
+	struct reg_choice kinds[] = {{.value = "pc", .ja = "パソコン", .en = "PC"}};
+	struct reg_field b = field(REG_BOOLEAN), d = field(REG_DATE), e = field(REG_ENUM), t = field(REG_TEXT);
+	struct reg_field i = field(REG_INTEGER), dt = field(REG_DATETIME);
+
+	(void)state;
+	e.choices = kinds;
+	e.nchoices = 1;
+	i.has_min = i.has_max = 1;
+	i.min = 0;
+	i.max = 10;
+	expect_text(&b, "はい", "true");
+	expect_text(&b, "×", "false");
+	expect_text(&b, "maybe", "type");
+	expect_text(&d, "2026/4/1", "\"2026-04-01\"");
+	expect_text(&d, "2026-04-01", "\"2026-04-01\"");
+	expect_text(&d, "2026/02/30", "date");
+	expect_text(&e, "パソコン", "\"pc\"");
+	expect_text(&e, "PC", "\"pc\"");
+	expect_text(&e, "pc", "\"pc\"");
+	expect_text(&e, "タブレット", "choice");
+	expect_text(&t, "", "null");
+	expect_text(&t, "12345", "\"12345\"");
+	expect_text(&t, "123456", "max_length");
+	expect_text(&t, "あいうえお", "\"あいうえお\""); /* characters, not bytes */
+	expect_text(&i, "　7 ", "7");
+	expect_text(&i, "11", "range");
+	expect_text(&i, "7.5", "type");
+	expect_text(&dt, "2026/04/01 09:30", "\"2026-04-01T00:30:00Z\""); /* office time is JST */
+}
+
+static void
+test_values_from_json(void **state)
+{
+	struct reg_field mac = field(REG_TEXT), ip = field(REG_TEXT), t = field(REG_TEXTAREA);
+	json_t *errors = json_array(), *v, *in;
+
+	(void)state;
+	mac.format = "mac";
+	mac.maxlen = 40;
+	ip.format = "ipv4";
+	ip.maxlen = 40;
+	t.maxlen = 100;
+	in = json_string("00-1a-2b-3c-4d-5e");
+	assert_int_equal(reg_value_from_json(&mac, in, &v, errors), 0);
+	assert_string_equal(json_string_value(v), "00:1A:2B:3C:4D:5E");
+	json_decref(v);
+	json_decref(in);
+	in = json_string("192.168.1.300");
+	assert_int_equal(reg_value_from_json(&ip, in, &v, errors), MM_EINVAL);
+	json_decref(in);
+	in = json_string("line1\nline2");
+	assert_int_equal(reg_value_from_json(&t, in, &v, errors), 0);
+	json_decref(v);
+	json_decref(in);
+	in = json_string("bell\a");
+	assert_int_equal(reg_value_from_json(&t, in, &v, errors), MM_EINVAL);
+	json_decref(in);
+	assert_int_equal(json_array_size(errors), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "field")), "f");
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(errors, 0), "message_ja")), "項目"));
+	json_decref(errors);
+}
+
+static void
+test_value_text_for_export(void **state)
+{
+	struct reg_choice kinds[] = {{.value = "pc", .ja = "パソコン", .en = "PC"}};
+	struct reg_field e = field(REG_ENUM), d = field(REG_DATE), b = field(REG_BOOLEAN), p = field(REG_PERSON);
+	struct mm_buf out;
+	json_t *v;
+
+	(void)state;
+	e.choices = kinds;
+	e.nchoices = 1;
+	mm_buf_init(&out, 1024);
+	reg_value_text(&e, v = json_string("pc"), NULL, &out);
+	json_decref(v);
+	mm_buf_puts(&out, "|");
+	reg_value_text(&d, v = json_string("2026-04-01"), NULL, &out);
+	json_decref(v);
+	mm_buf_puts(&out, "|");
+	reg_value_text(&b, json_false(), NULL, &out);
+	mm_buf_puts(&out, "|");
+	reg_value_text(&p, v = json_integer(3), "E0003 山田 太郎", &out);
+	json_decref(v);
+	assert_string_equal(out.b_data, "パソコン|2026/04/01|いいえ|E0003 山田 太郎");
+	mm_buf_free(&out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_mynumber_check_digit),
+	    cmocka_unit_test(test_mynumber_found_in_text_in_any_writing),
+	    cmocka_unit_test(test_definition_checked),
+	    cmocka_unit_test(test_values_from_spreadsheet_text),
+	    cmocka_unit_test(test_values_from_json),
+	    cmocka_unit_test(test_value_text_for_export),
+	};
+
+	if (unit_init() != 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
