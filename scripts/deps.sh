@@ -10,7 +10,7 @@ pkgs="meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libsqlit
 libsodium-dev libinih-dev liboath-dev libqrencode-dev libcrack2-dev cracklib-runtime
 libxlsxwriter-dev nodejs npm"
 case $what in
-test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 chromium fonts-noto-cjk curl openssl coreutils oathtool unzip" ;;
+test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 chromium fonts-noto-cjk curl openssl coreutils oathtool unzip libreoffice-calc-nogui" ;;
 bench) pkgs="$pkgs sqlite3 wrk hyperfine nginx-light curl coreutils" ;;
 esac
 

@@ -7,4 +7,7 @@
 /* Fills a freshly initialised data directory with the demo company's records, all audited. */
 int demo_populate(struct mamori *m, const struct mm_actor *who, struct mm_err *err);
 
+/* The people, the role holders' accounts and every ledger of the demo company (ledgers.c). */
+int demo_ledgers(struct mamori *m, const struct mm_actor *who, struct mm_err *err);
+
 #endif

@@ -95,7 +95,7 @@ on_row(void *arg, size_t rowno, const char *const *cells, size_t n)
 			}
 		} else if (im->cols[c] >= 0) {
 			const struct reg_field *f = &d->fields[im->cols[c]];
-			if ((rc = reg_value_from_text(im->x, f, cells[c], &v, im->errors)) == 0)
+			if ((rc = reg_value_from_text(im->x, f, tab_unguard(cells[c]), &v, im->errors)) == 0)
 				json_object_set_new(input, f->name, v);
 			else if (rc != MM_EINVAL) {
 				json_decref(input);

@@ -7,11 +7,15 @@
 #include "registers/hooks/hooks.h"
 #include "base/mynumber.h"
 
-/* IPA's table: rows threat 1–3, columns vulnerability 1–3 → 被害発生可能性 1–3. */
+/*
+ * The conversion table IPA's guideline gives as its example (quoted by the Tokyo SME programme,
+ * shanaitaisei.metro.tokyo.lg.jp r5 seminar06 11-2-3): rows threat 1–3, columns vulnerability 1–3
+ * → 被害発生可能性 1–3, i.e. max(1, threat + vulnerability − 3).
+ */
 static const int likelihood[3][3] = {
+    {1, 1, 1},
     {1, 1, 2},
     {1, 2, 3},
-    {2, 3, 3},
 };
 
 static void
