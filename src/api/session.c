@@ -28,6 +28,9 @@ session_json(struct mamori *m, const struct session_info *si)
 		json_array_append_new(rules, json_pack("{s:s, s:s, s:s}", "rule",
 		    password_rule_id((enum pw_rule)i), "text", ja, "text_en", en));
 	}
+	account_history_text(m, si->si_privileged, 1, ja, sizeof(ja));
+	account_history_text(m, si->si_privileged, 0, en, sizeof(en));
+	json_array_append_new(rules, json_pack("{s:s, s:s, s:s}", "rule", "history", "text", ja, "text_en", en));
 	return json_pack("{s:{s:I, s:s, s:o, s:b, s:b, s:b, s:b}, s:I, s:I, s:I, s:o}",
 	    "account", "id", (json_int_t)si->si_account_id, "login", si->si_login,
 	    "roles", account_roles_json(si->si_roles), "privileged", si->si_privileged,

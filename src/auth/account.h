@@ -89,6 +89,9 @@ int account_password_check(struct mamori *m, struct store *st, const struct acco
 int account_change_password(struct mamori *m, struct store *st, const struct mm_actor *who,
     int64_t id, const char *current, const char *password, json_t **errors, struct mm_err *err);
 
+/* The text of the password-history rule of a class (privileged 1 or 0), in Japanese or English. */
+void account_history_text(struct mamori *m, int priv, int ja, char *out, size_t n);
+
 /* Checks a login name: 3-32 of a-z 0-9 . _ -, not forbidden by the profile (004 ch5 §9.3). */
 int account_login_check(const struct policy *p, const char *field, const char *login,
     struct mm_err *err);

@@ -62,15 +62,17 @@ reused(struct mamori *m, struct store *st, const struct account *a, const char *
 }
 
 /* The text of the history rule for this class. */
-static void
-history_text(struct mamori *m, int priv, int ja, char *out, size_t n)
+void
+account_history_text(struct mamori *m, int priv, int ja, char *out, size_t n)
 {
 	const struct policy *p = m->md_policy;
-	const char *window = policy_value_text(p, history_key[priv][0]);
+	char window[48];
 	int64_t count = policy_int(p, history_key[priv][1]);
 
-	if (!policy_is_unset(p, history_key[priv][0]))
+	if (!policy_is_unset(p, history_key[priv][0])) {
+		policy_duration_text(policy_duration(p, history_key[priv][0]), ja, window, sizeof(window));
 		snprintf(out, n, ja ? "過去%sに使ったパスワードを使わない" : "Not used within the last %s", window);
+	}
 	else if (count > 0)
 		snprintf(out, n, ja ? "過去%" PRId64 "回分のパスワードを使わない" : "Not one of the last %" PRId64,
 		    count);
@@ -103,8 +105,8 @@ account_password_check(struct mamori *m, struct store *st, const struct account 
 			json_array_append_new(*rules, json_pack("{s:s, s:b, s:s, s:s}", "rule",
 			    password_rule_id((enum pw_rule)i), "met", res.met[i], "text", ja, "text_en", en));
 		}
-		history_text(m, priv, 1, ja, sizeof(ja));
-		history_text(m, priv, 0, en, sizeof(en));
+		account_history_text(m, priv, 1, ja, sizeof(ja));
+		account_history_text(m, priv, 0, en, sizeof(en));
 		json_array_append_new(*rules, json_pack("{s:s, s:b, s:s, s:s}", "rule", "history", "met",
 		    !r, "text", ja, "text_en", en));
 	}

@@ -505,3 +505,15 @@ policy_builtin_names(void)
 {
 	return "ipa-sme, standard-2016, iso-regulations";
 }
+
+void
+policy_duration_text(struct policy_duration d, int ja, char *out, size_t n)
+{
+	static const char *const units_ja[] = {"秒", "分", "時間", "日", "週間", "か月", "年間"};
+	static const char *const units_en[] = {"second", "minute", "hour", "day", "week", "month", "year"};
+
+	if (ja)
+		snprintf(out, n, "%lld%s", (long long)d.n, units_ja[d.unit]);
+	else
+		snprintf(out, n, "%lld %s%s", (long long)d.n, units_en[d.unit], d.n == 1 ? "" : "s");
+}

@@ -63,5 +63,7 @@ const char *policy_value_text(const struct policy *p, enum policy_key k);
 
 /* Parses a duration like 5min, 6h, 1d, 2w, 3mo, 1y. 0 or MM_EINVAL. */
 int policy_parse_duration(const char *s, struct policy_duration *d);
+/* A duration as a person reads it: "1年間" / "1 year", "6時間" / "6 hours". */
+void policy_duration_text(struct policy_duration d, int ja, char *out, size_t n);
 
 #endif

@@ -24,12 +24,23 @@ struct importer {
 	struct mm_err *err;
 };
 
-/* Adds "row" to the errors from index from on. */
+/* Adds "row" to the errors from index from on, keeping the first error of each field. */
 static void
 number_errors(json_t *errors, size_t from, size_t rowno)
 {
-	for (size_t i = from; i < json_array_size(errors); i++)
+	for (size_t i = from; i < json_array_size(errors);) {
+		const char *field = json_string_value(json_object_get(json_array_get(errors, i), "field"));
+		int seen = 0;
+		for (size_t k = from; k < i && !seen; k++)
+			seen = field && *field &&
+			    strcmp(field, json_string_value(json_object_get(json_array_get(errors, k), "field"))) == 0;
+		if (seen) {
+			json_array_remove(errors, i);
+			continue;
+		}
 		json_object_set_new(json_array_get(errors, i), "row", json_integer((json_int_t)rowno));
+		i++;
+	}
 }
 
 static int
@@ -103,7 +114,9 @@ on_row(void *arg, size_t rowno, const char *const *cells, size_t n)
 			}
 		}
 	}
-	if (json_array_size(im->errors) == before) {
+	/* saved even after a bad cell, so that the row's other rules are reported too (the whole
+	   import is rolled back when any row has an error) */
+	{
 		rc = reg_save(im->x, id, input, &out, im->errors, im->err);
 		if (rc == MM_ENOTFOUND)
 			reg_error(im->errors, "id", "not_found", "ID：この番号の記録はありません", "ID: no such record");

@@ -30,13 +30,15 @@ static const struct {
     {"enum", REG_ENUM}, {"ref", REG_REF}, {"person", REG_PERSON},
 };
 
-/* SQL words a column may not be called (in SQLite or PostgreSQL) without quoting. */
+/* Names a field may not have: SQL words (SQLite or PostgreSQL) and the list's query parameters. */
 static const char *const reserved[] = {"all", "and", "as", "asc", "between", "by", "case", "check", "column",
     "create", "cross", "current_date", "current_time", "current_user", "default", "delete", "desc", "distinct",
     "do", "drop", "else", "end", "except", "exists", "foreign", "from", "full", "group", "having", "in",
     "index", "inner", "insert", "intersect", "into", "is", "join", "key", "left", "like", "limit", "natural",
     "not", "null", "offset", "on", "or", "order", "outer", "primary", "references", "right", "select", "set",
-    "table", "then", "to", "union", "unique", "update", "user", "using", "values", "when", "where", "with"};
+    "table", "then", "to", "union", "unique", "update", "user", "using", "values", "when", "where", "with",
+    /* and the list's query parameters */
+    "q", "sort", "page", "per_page", "format", "encoding"};
 
 static int
 ident_ok(const char *s)

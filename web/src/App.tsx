@@ -12,8 +12,9 @@ import { ComingSoonPage, DashboardPage, ForbiddenPage } from './pages/Dashboard'
 import { LoginPage, type LoginNotice } from './pages/Login'
 import { MfaPage, RecoveryCodesPage } from './pages/Mfa'
 import { PasswordPage } from './pages/Password'
+import { LedgerImportPage, LedgerListPage, LedgerRecordPage, LedgersPage } from './pages/Ledgers'
 import { PeoplePage, PersonFormPage } from './pages/People'
-import { ADMIN_NAV, hashOf, MAIN_NAV, permissionFor, routeFromHash, type Route } from './routes'
+import { ADMIN_NAV, MAIN_NAV, permissionFor, routeFromHash, sectionOf, viewKeyOf, type Route } from './routes'
 
 // ---- routing: hash routes, so the server only serves / and /assets/* ----
 
@@ -219,7 +220,7 @@ export function App({ initialLang }: { initialLang: Lang }) {
     content = <MfaPage onConfirmed={setRecoveryCodes} />
   } else {
     showNav = true
-    viewKey = hashOf(route)
+    viewKey = viewKeyOf(route)
     content = <RoutePage route={route} permissions={permissions} rolesLoaded={roles !== null} />
   }
 
@@ -300,7 +301,7 @@ function Navigation({ route, permissions }: { route: Route; permissions: Set<str
       <ul>
         {MAIN_NAV.map((n) => (
           <li key={n.page}>
-            <a href={n.href} aria-current={n.page === route.page ? 'page' : undefined}>
+            <a href={n.href} aria-current={n.page === sectionOf(route.page) ? 'page' : undefined}>
               {t[n.label]}
             </a>
           </li>
@@ -347,6 +348,16 @@ function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissi
       return <PersonFormPage key={route.id} id={route.id} />
     case 'accounts':
       return <AccountsPage />
+    case 'ledgers':
+      return <LedgersPage />
+    case 'ledger':
+      return <LedgerListPage key={route.name} name={route.name} query={route.query} />
+    case 'ledgerNew':
+      return <LedgerRecordPage key={`${route.name}/new`} name={route.name} />
+    case 'ledgerRecord':
+      return <LedgerRecordPage key={`${route.name}/${route.id}`} name={route.name} id={route.id} />
+    case 'ledgerImport':
+      return <LedgerImportPage key={route.name} name={route.name} />
     default: {
       const item = MAIN_NAV.find((n) => n.page === route.page)
       return <ComingSoonPage title={item ? t[item.label] : t.navDashboard} />

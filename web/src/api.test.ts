@@ -51,6 +51,17 @@ describe('api', () => {
     expect(events).toEqual(['activity', 'activity', 'activity'])
   })
 
+  it('uploads a file’s bytes as they are, with their type and the CSRF token', async () => {
+    next.push(answer(200, { imported: 2 }))
+    const csv = new Blob([new Uint8Array([0xef, 0xbb, 0xbf]), '管理番号\nPC-001\n'])
+    expect(await api.upload('/api/registers/devices/import', csv, 'text/csv')).toEqual({ imported: 2 })
+    const h = calls[0].init.headers as Record<string, string>
+    expect(calls[0].init.method).toBe('POST')
+    expect(h['Content-Type']).toBe('text/csv')
+    expect(h['X-CSRF-Token']).toBe('tok-1')
+    expect(calls[0].init.body).toBe(csv)
+  })
+
   it('turns problems into ApiError with the field errors', async () => {
     const problem = { type: 'about:blank', title: 'Invalid input', status: 422, errors: [{ field: 'name_kana', message: 'must be kana', message_ja: 'カタカナ' }] }
     next.push(answer(422, problem, 'application/problem+json'))

@@ -1,6 +1,7 @@
 // The one way the UI talks to the server: the public JSON API (src/api/openapi/openapi.json).
 //
-// - Every mutating request carries `X-CSRF-Token` and `Content-Type: application/json`.
+// - Every mutating request carries `X-CSRF-Token` and `Content-Type: application/json` (an upload:
+//   the file's bytes with their own type).
 // - The CSRF token comes only from `POST /api/session` (GET /api/session never repeats it). It is
 //   kept in memory and in sessionStorage, so that a reload of the same tab keeps working. A new
 //   tab, or a closed and reopened browser, has no token: the UI then shows the sign-in page (the
@@ -99,6 +100,8 @@ export type RequestOptions = {
   signal?: AbortSignal
   /** The sign-in call: a 401 there is a wrong password, not the end of a session. */
   signIn?: boolean
+  /** The Content-Type of a body sent as it is (a Blob: a file's bytes); JSON otherwise. */
+  contentType?: string
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -119,16 +122,17 @@ async function readBody(res: Response): Promise<unknown> {
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
+  const raw = typeof Blob !== 'undefined' && body instanceof Blob
   if (MUTATING.has(method)) {
     if (csrfToken) headers['X-CSRF-Token'] = csrfToken
-    if (method !== 'DELETE') headers['Content-Type'] = 'application/json'
+    if (method !== 'DELETE') headers['Content-Type'] = raw ? opts.contentType || (body as Blob).type || 'application/octet-stream' : 'application/json'
   }
   let res: Response
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: MUTATING.has(method) && method !== 'DELETE' ? JSON.stringify(body ?? {}) : undefined,
+      body: MUTATING.has(method) && method !== 'DELETE' ? (raw ? (body as Blob) : JSON.stringify(body ?? {})) : undefined,
       credentials: 'same-origin',
       cache: 'no-store',
       signal: opts.signal,
@@ -160,4 +164,6 @@ export const api = {
   put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
   patch: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts),
   delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
+  /** POST a file's bytes as they are (e.g. a CSV import with Content-Type text/csv). */
+  upload: <T>(path: string, file: Blob, contentType: string, opts?: RequestOptions) => request<T>('POST', path, file, { ...opts, contentType }),
 }

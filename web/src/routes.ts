@@ -4,6 +4,11 @@ import type { MessageKey } from './i18n'
 export type Route =
   | { page: 'dashboard' | 'duties' | 'approvals' | 'ledgers' | 'mynumber' | 'password' | 'people' | 'personNew' | 'accounts' }
   | { page: 'personEdit'; id: number }
+  // 台帳: one ledger's list (its search/filters/sort/page in `query`), a new record, a record, CSV import
+  | { page: 'ledger'; name: string; query: string }
+  | { page: 'ledgerNew'; name: string }
+  | { page: 'ledgerRecord'; name: string; id: number }
+  | { page: 'ledgerImport'; name: string }
 
 export type Page = Route['page']
 
@@ -22,18 +27,42 @@ export const ADMIN_NAV = [
   { page: 'accounts', href: '#/admin/accounts', label: 'navAccounts', permission: 'accounts.read', section: ['accounts'] },
 ] as const satisfies readonly { page: Page; href: string; label: MessageKey; permission: string; section: readonly Page[] }[]
 
+/** The pages of a main navigation item (the item is current on each). */
+export function sectionOf(page: Page): Page {
+  switch (page) {
+    case 'ledger':
+    case 'ledgerNew':
+    case 'ledgerRecord':
+    case 'ledgerImport':
+      return 'ledgers'
+    default:
+      return page
+  }
+}
+
+const LEDGER = /^[a-z][a-z_]*$/
+const ID = /^[1-9]\d{0,15}$/
+
 export function routeFromHash(hash: string): Route {
-  const parts = hash
-    .replace(/^#\/?/, '')
-    .split(/[?]/)[0]
-    .split('/')
-    .filter((p) => p !== '')
+  const rest = hash.replace(/^#\/?/, '')
+  const qAt = rest.indexOf('?')
+  const path = qAt < 0 ? rest : rest.slice(0, qAt)
+  const query = qAt < 0 ? '' : rest.slice(qAt + 1)
+  const parts = path.split('/').filter((p) => p !== '')
   const [a, b, c] = parts
+  if (a === 'ledgers' && b !== undefined) {
+    if (!LEDGER.test(b) || parts.length > 3) return { page: 'ledgers' }
+    if (c === undefined) return { page: 'ledger', name: b, query }
+    if (c === 'new') return { page: 'ledgerNew', name: b }
+    if (c === 'import') return { page: 'ledgerImport', name: b }
+    if (ID.test(c)) return { page: 'ledgerRecord', name: b, id: Number(c) }
+    return { page: 'ledger', name: b, query: '' }
+  }
   if (a === 'admin') {
     if (b === 'people') {
       if (c === undefined) return { page: 'people' }
       if (c === 'new') return { page: 'personNew' }
-      if (/^[1-9]\d{0,15}$/.test(c)) return { page: 'personEdit', id: Number(c) }
+      if (ID.test(c)) return { page: 'personEdit', id: Number(c) }
       return { page: 'people' }
     }
     if (b === 'accounts') return { page: 'accounts' }
@@ -53,9 +82,25 @@ export function hashOf(r: Route): string {
       return `#/admin/people/${r.id}`
     case 'accounts':
       return '#/admin/accounts'
+    case 'ledger':
+      return `#/ledgers/${r.name}${r.query ? `?${r.query}` : ''}`
+    case 'ledgerNew':
+      return `#/ledgers/${r.name}/new`
+    case 'ledgerRecord':
+      return `#/ledgers/${r.name}/${r.id}`
+    case 'ledgerImport':
+      return `#/ledgers/${r.name}/import`
     default:
       return `#/${r.page}`
   }
+}
+
+/**
+ * Which page is shown, for moving focus after navigation: a list's search, filters, sort and page
+ * are the same page (focus stays on the control that changed them).
+ */
+export function viewKeyOf(r: Route): string {
+  return r.page === 'ledger' ? hashOf({ ...r, query: '' }) : hashOf(r)
 }
 
 /** The permission a page needs (besides being signed in); undefined: everyone. */
