@@ -55,7 +55,9 @@ api_begin_opts(struct http_ctx *ctx, struct http_request *req, struct http_respo
 	c->ac_who.client = req->hr_client;
 	c->ac_who.login = "anonymous";
 	if (http_cookie(req, SESSION_COOKIE, token, sizeof(token)) == NULL) {
-		http_problem(res, 401, "Unauthorized", "sign in first", NULL);
+		struct mm_err e = {0};
+		mm_err_input(&e, "session", "no_session", "ログインしてください", "sign in first");
+		http_problem_err_as(res, &e, 401, "Unauthorized");
 		return -1;
 	}
 	if (session_resolve(ctx->hc_m, ctx->hc_store, token, req->hr_client, &c->ac_pr, &c->ac_si,

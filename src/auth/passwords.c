@@ -120,7 +120,7 @@ account_change_password(struct mamori *m, struct store *st, const struct mm_acto
 	struct account a;
 	struct store_stmt *s;
 	json_t *rules = NULL, *errs;
-	char hash[MM_PWHASH_STRLEN], when[MM_TIME_STRLEN], idtext[24];
+	char hash[MM_PWHASH_STRLEN], when[MM_TIME_STRLEN], idtext[24], ja[300];
 	size_t i;
 	json_t *r;
 	int rc, broken;
@@ -155,8 +155,10 @@ account_change_password(struct mamori *m, struct store *st, const struct mm_acto
 			    "rule", json_object_get(r, "rule"), "message", json_object_get(r, "text_en"),
 			    "message_ja", json_object_get(r, "text")));
 		}
+		snprintf(ja, sizeof(ja), "新しいパスワードが規則を満たしていません（%s）",
+		    json_string_value(json_object_get(json_array_get(errs, 0), "message_ja")));
 		mm_err_input(err, "new_password", json_string_value(json_object_get(json_array_get(errs, 0), "rule")),
-		    json_string_value(json_object_get(json_array_get(errs, 0), "message_ja")),
+		    ja,
 		    "the new password breaks %d rule%s: %s", broken, broken == 1 ? "" : "s",
 		    json_string_value(json_object_get(json_array_get(errs, 0), "message")));
 		json_decref(rules);
