@@ -47,16 +47,6 @@ exists(struct store *st, const char *sql, const struct reg_field *f, const json_
 	return rc < 0 ? rc : 0;
 }
 
-static void
-field_error(json_t *errors, const struct reg_field *f, const char *rule, const char *ja, const char *en)
-{
-	char ja2[512], en2[512];
-
-	snprintf(ja2, sizeof(ja2), "%s：%s", f->label_ja, ja);
-	snprintf(en2, sizeof(en2), "%s: %s", f->label_en, en);
-	reg_error(errors, f->name, rule, ja2, en2);
-}
-
 /* References that point nowhere, and values that must be unique. */
 static int
 check_links(struct reg_ctx *x, const json_t *rec, int64_t id, json_t *errors, struct mm_err *err)
@@ -77,14 +67,14 @@ check_links(struct reg_ctx *x, const json_t *rec, int64_t id, json_t *errors, st
 			if ((rc = exists(x->st, sql, f, v, 0, &yes, err)) != 0)
 				return rc;
 			if (!yes)
-				field_error(errors, f, "not_found", "選んだ記録がありません", "no such record");
+				reg_field_error(errors, f, "not_found", "選んだ記録がありません", "no such record");
 		}
 		if (f->unique) {
 			snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE %s = $1 AND id <> $2", d->table, f->name);
 			if ((rc = exists(x->st, sql, f, v, id, &yes, err)) != 0)
 				return rc;
 			if (yes)
-				field_error(errors, f, "unique", "同じ値がすでに登録されています", "is already in use");
+				reg_field_error(errors, f, "unique", "同じ値がすでに登録されています", "is already in use");
 		}
 	}
 	return 0;
@@ -133,7 +123,7 @@ check_together(struct reg_ctx *x, const json_t *rec, int64_t id, json_t *errors,
 		if (rc == STORE_ROW) {
 			const struct reg_field *last = reg_field_find(d, json_string_value(json_array_get(set,
 			    json_array_size(set) - 1)));
-			field_error(errors, last, "unique", "同じ組み合わせがすでに登録されています",
+			reg_field_error(errors, last, "unique", "同じ組み合わせがすでに登録されています",
 			    "this combination is already in use");
 		}
 	}
@@ -173,7 +163,7 @@ merge_input(struct reg_ctx *x, const json_t *old, json_t *input, json_t *errors)
 		const struct reg_field *f = &d->fields[i];
 		if (f->required && !f->computed && json_is_null(json_object_get(rec, f->name)) &&
 		    (old == NULL || json_object_get(input, f->name)))
-			field_error(errors, f, "required", "入力してください", "is required");
+			reg_field_error(errors, f, "required", "入力してください", "is required");
 	}
 	return rec;
 }

@@ -106,6 +106,8 @@ json_t *reg_schema_json(const struct reg_def *d, const struct principal *pr);
 
 /* Appends {field, rule, message, message_ja} to errors. */
 void reg_error(json_t *errors, const char *field, const char *rule, const char *ja, const char *en);
+/* The same for a field, its label before each message ("機密性：…"); returns MM_EINVAL. */
+int reg_field_error(json_t *errors, const struct reg_field *f, const char *rule, const char *ja, const char *en);
 
 /*
  * Turns one input value into its typed, normalised form: *out is a new reference (json null for

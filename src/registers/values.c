@@ -20,8 +20,8 @@ reg_error(json_t *errors, const char *field, const char *rule, const char *ja, c
 	    "message", en, "message_ja", ja));
 }
 
-static int
-bad(json_t *errors, const struct reg_field *f, const char *rule, const char *ja, const char *en)
+int
+reg_field_error(json_t *errors, const struct reg_field *f, const char *rule, const char *ja, const char *en)
 {
 	char ja2[512], en2[512];
 
@@ -100,15 +100,15 @@ text_value(const struct reg_field *f, json_t *in, json_t **out, json_t *errors)
 	char mac[18];
 
 	if (!json_is_string(in))
-		return bad(errors, f, "type", "文字で入力してください", "must be text");
+		return reg_field_error(errors, f, "type", "文字で入力してください", "must be text");
 	if ((chars = mm_utf8_check(s, len, f->type == REG_TEXTAREA)) < 0)
-		return bad(errors, f, "characters", "使えない文字（制御文字）が含まれています",
+		return reg_field_error(errors, f, "characters", "使えない文字（制御文字）が含まれています",
 		    "contains control characters");
 	if ((size_t)chars > f->maxlen) {
 		char ja[96], en[96];
 		snprintf(ja, sizeof(ja), "%zu文字以内で入力してください", f->maxlen);
 		snprintf(en, sizeof(en), "must be at most %zu characters", f->maxlen);
-		return bad(errors, f, "max_length", ja, en);
+		return reg_field_error(errors, f, "max_length", ja, en);
 	}
 	if (f->format == NULL) {
 		*out = json_incref(in);
@@ -116,7 +116,7 @@ text_value(const struct reg_field *f, json_t *in, json_t **out, json_t *errors)
 	}
 	if (strcmp(f->format, "mac") == 0) {
 		if (mac_normalise(s, mac) != 0)
-			return bad(errors, f, "format", "MACアドレスの形式（例 00:1A:2B:3C:4D:5E）で入力してください",
+			return reg_field_error(errors, f, "format", "MACアドレスの形式（例 00:1A:2B:3C:4D:5E）で入力してください",
 			    "must be a MAC address like 00:1A:2B:3C:4D:5E");
 		*out = json_string(mac);
 		return 0;
@@ -124,12 +124,12 @@ text_value(const struct reg_field *f, json_t *in, json_t **out, json_t *errors)
 	if (strcmp(f->format, "ipv4") == 0) {
 		struct in_addr a;
 		if (inet_pton(AF_INET, s, &a) != 1)
-			return bad(errors, f, "format", "IPアドレスの形式（例 192.168.1.10）で入力してください",
+			return reg_field_error(errors, f, "format", "IPアドレスの形式（例 192.168.1.10）で入力してください",
 			    "must be an IPv4 address like 192.168.1.10");
 	} else if (strcmp(f->format, "email") == 0 && !email_ok(s)) {
-		return bad(errors, f, "format", "メールアドレスの形式で入力してください", "must be an e-mail address");
+		return reg_field_error(errors, f, "format", "メールアドレスの形式で入力してください", "must be an e-mail address");
 	} else if (strcmp(f->format, "url") == 0 && strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) {
-		return bad(errors, f, "format", "http:// か https:// で始まるURLを入力してください",
+		return reg_field_error(errors, f, "format", "http:// か https:// で始まるURLを入力してください",
 		    "must be a URL starting with http:// or https://");
 	}
 	*out = json_incref(in);
@@ -158,15 +158,15 @@ integer_value(const struct reg_field *f, json_t *in, json_t **out, json_t *error
 		char *end;
 		long long ll = strtoll(s, &end, 10);
 		if (*end != '\0' || strlen(s) > 18)
-			return bad(errors, f, "type", "整数で入力してください", "must be a whole number");
+			return reg_field_error(errors, f, "type", "整数で入力してください", "must be a whole number");
 		v = ll;
 	} else {
-		return bad(errors, f, "type", "整数で入力してください", "must be a whole number");
+		return reg_field_error(errors, f, "type", "整数で入力してください", "must be a whole number");
 	}
 	if (f->nchoices) {
 		snprintf(num, sizeof(num), "%lld", (long long)v);
 		if (choice_of(f, num) == NULL)
-			return bad(errors, f, "choice", "選択肢の中から選んでください", "must be one of the choices");
+			return reg_field_error(errors, f, "choice", "選択肢の中から選んでください", "must be one of the choices");
 	}
 	if ((f->has_min && v < f->min) || (f->has_max && v > f->max)) {
 		snprintf(ja, sizeof(ja), "%lld〜%lldの範囲で入力してください", (long long)(f->has_min ? f->min : 0),
@@ -177,7 +177,7 @@ integer_value(const struct reg_field *f, json_t *in, json_t **out, json_t *error
 			snprintf(ja, sizeof(ja), "%lld以上で入力してください", (long long)f->min);
 			snprintf(en, sizeof(en), "must be at least %lld", (long long)f->min);
 		}
-		return bad(errors, f, "range", ja, en);
+		return reg_field_error(errors, f, "range", ja, en);
 	}
 	*out = json_integer(v);
 	return 0;
@@ -199,12 +199,12 @@ reg_value_from_json(const struct reg_field *f, json_t *in, json_t **out, json_t 
 		return integer_value(f, in, out, errors);
 	case REG_BOOLEAN:
 		if (!json_is_boolean(in))
-			return bad(errors, f, "type", "はい・いいえで指定してください", "must be true or false");
+			return reg_field_error(errors, f, "type", "はい・いいえで指定してください", "must be true or false");
 		*out = json_incref(in);
 		return 0;
 	case REG_DATE:
 		if (!json_is_string(in) || !date_ok(json_string_value(in)))
-			return bad(errors, f, "date", "日付（例 2026-04-01）で入力してください",
+			return reg_field_error(errors, f, "date", "日付（例 2026-04-01）で入力してください",
 			    "must be a date like 2026-04-01");
 		*out = json_incref(in);
 		return 0;
@@ -213,7 +213,7 @@ reg_value_from_json(const struct reg_field *f, json_t *in, json_t **out, json_t 
 		char t[MM_TIME_STRLEN];
 		if (!json_is_string(in) || strlen(json_string_value(in)) < 16 ||
 		    mm_time_parse(json_string_value(in), &ms) != 0)
-			return bad(errors, f, "datetime", "日時（例 2026-04-01T09:00:00+09:00）で入力してください",
+			return reg_field_error(errors, f, "datetime", "日時（例 2026-04-01T09:00:00+09:00）で入力してください",
 			    "must be a date and time like 2026-04-01T09:00:00+09:00");
 		mm_time_format(ms - ms % 1000, t);
 		strcpy(t + 19, "Z"); /* seconds are enough for a ledger */
@@ -222,13 +222,13 @@ reg_value_from_json(const struct reg_field *f, json_t *in, json_t **out, json_t 
 	}
 	case REG_ENUM:
 		if (!json_is_string(in) || choice_of(f, json_string_value(in)) == NULL)
-			return bad(errors, f, "choice", "選択肢の中から選んでください", "must be one of the choices");
+			return reg_field_error(errors, f, "choice", "選択肢の中から選んでください", "must be one of the choices");
 		*out = json_incref(in);
 		return 0;
 	case REG_REF:
 	case REG_PERSON:
 		if (!json_is_integer(in) || json_integer_value(in) <= 0)
-			return bad(errors, f, "type", "一覧から選んでください", "must be the id of a record");
+			return reg_field_error(errors, f, "type", "一覧から選んでください", "must be the id of a record");
 		*out = json_incref(in);
 		return 0;
 	}
@@ -323,7 +323,7 @@ reg_value_from_text(struct reg_ctx *x, const struct reg_field *f, const char *in
 			else if (strcmp(s, no[i]) == 0)
 				j = json_false();
 		if (j == NULL)
-			return bad(errors, f, "type", "「はい」か「いいえ」で入力してください", "must be yes or no");
+			return reg_field_error(errors, f, "type", "「はい」か「いいえ」で入力してください", "must be yes or no");
 		break;
 	}
 	case REG_DATE:
@@ -349,7 +349,7 @@ reg_value_from_text(struct reg_ctx *x, const struct reg_field *f, const char *in
 			    strcmp(s, f->choices[i].en) == 0)
 				j = json_string(f->choices[i].value);
 		if (j == NULL)
-			return bad(errors, f, "choice", "選択肢の中から選んでください", "must be one of the choices");
+			return reg_field_error(errors, f, "choice", "選択肢の中から選んでください", "must be one of the choices");
 		break;
 	case REG_REF:
 	case REG_PERSON: {
@@ -373,7 +373,7 @@ reg_value_from_text(struct reg_ctx *x, const struct reg_field *f, const char *in
 		if ((rc = lookup_id(x->st, sql, key, &id, &count, NULL)) != 0)
 			return rc;
 		if (count != 1)
-			return bad(errors, f, count ? "ambiguous" : "not_found",
+			return reg_field_error(errors, f, count ? "ambiguous" : "not_found",
 			    count ? "同じ名前が複数あります。IDで指定してください" : (f->type == REG_PERSON ?
 			    "その社員番号の従業員がいません" : "該当する記録がありません"),
 			    count ? "more than one record has this name; give the id" : (f->type == REG_PERSON ?

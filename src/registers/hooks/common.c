@@ -1,7 +1,6 @@
 /* Small helpers every hook uses. */
 #include "registers/hooks/hooks.h"
 
-#include <stdio.h>
 
 int64_t
 hook_int(const json_t *rec, const char *field, int64_t dflt)
@@ -22,9 +21,9 @@ hook_error(json_t *errors, const struct reg_def *d, const char *field, const cha
     const char *en)
 {
 	const struct reg_field *f = reg_field_find(d, field);
-	char ja2[512], en2[512];
 
-	snprintf(ja2, sizeof(ja2), "%s：%s", f ? f->label_ja : field, ja);
-	snprintf(en2, sizeof(en2), "%s: %s", f ? f->label_en : field, en);
-	reg_error(errors, field, rule, ja2, en2);
+	if (f)
+		reg_field_error(errors, f, rule, ja, en);
+	else
+		reg_error(errors, field, rule, ja, en);
 }
