@@ -309,6 +309,16 @@ policy_parse(const char *text, size_t len, const char *name, struct policy **out
 		    POLICY_FILE_MAX);
 	if (memchr(text, '\0', len) != NULL)
 		return mm_err_set(err, MM_EINVAL, "profile", "%s contains a NUL byte", name);
+	/* inih reads a line in pieces of INI_MAX_LINE bytes; a longer line would be misread, so refuse it */
+	for (size_t i = 0, start = 0, lineno = 1; i <= len; i++) {
+		if (i == len || text[i] == '\n') {
+			if (i - start >= INI_MAX_LINE - 1)
+				return mm_err_set(err, MM_EINVAL, "profile", "%s:%zu: the line is longer than %d bytes",
+				    name, lineno, INI_MAX_LINE - 2);
+			start = i + 1;
+			lineno++;
+		}
+	}
 	if ((c.pc_policy = calloc(1, sizeof(*c.pc_policy))) == NULL || (copy = malloc(len + 1)) == NULL) {
 		free(c.pc_policy);
 		return mm_err_set(err, MM_ENOMEM, "", "out of memory");

@@ -234,6 +234,18 @@ test_text_may_not_be_unset(void **state)
 /* ---- refusals, each naming its line ---- */
 
 static void
+test_long_line_refused_by_number(void **state)
+{
+	char line[400];
+
+	(void)state;
+	/* a source comment a person lengthened: refused by its line, never read in pieces */
+	snprintf(line, sizeof(line), "screen_lock_pc = 5min | 004 ch7 §3.2 %0300d\n", 0);
+	assert_change_refused("screen_lock_pc    = 5min                        | 004 ch7 §3.2 (5分以内)\n", line,
+	    "the line is longer than");
+}
+
+static void
 test_unknown_key_refused(void **state)
 {
 	(void)state;
@@ -641,6 +653,7 @@ main(void)
 	    cmocka_unit_test(test_unset_list_has_nothing),
 	    cmocka_unit_test(test_text_may_not_be_unset),
 	    cmocka_unit_test(test_unknown_key_refused),
+	    cmocka_unit_test(test_long_line_refused_by_number),
 	    cmocka_unit_test(test_unknown_section_refused),
 	    cmocka_unit_test(test_key_outside_any_section_refused),
 	    cmocka_unit_test(test_duplicate_key_refused),
