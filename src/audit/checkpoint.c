@@ -132,8 +132,8 @@ is_hex(const char *s, size_t len)
 	return 1;
 }
 
-int
-audit_checkpoint_parse(const char *text, size_t len, struct audit_checkpoint *cp, struct mm_err *err)
+static int
+parse_lf(const char *text, size_t len, struct audit_checkpoint *cp, struct mm_err *err)
 {
 	const char *p = text, *end = text + len;
 	char events[24];
@@ -167,4 +167,19 @@ audit_checkpoint_parse(const char *text, size_t len, struct audit_checkpoint *cp
 		return mm_err_set(err, MM_EINVAL, "checkpoint",
 		    "line 6 must be \"signature: \" and 128 hex digits");
 	return 0;
+}
+
+int
+audit_checkpoint_parse(const char *text, size_t len, struct audit_checkpoint *cp, struct mm_err *err)
+{
+	char buf[4096];
+	size_t n = 0;
+
+	/* a checkpoint kept on Windows or mailed may come back with CRLF line ends */
+	if (len > sizeof(buf))
+		return mm_err_set(err, MM_EINVAL, "checkpoint", "a checkpoint is a few lines of text, not %zu bytes", len);
+	for (size_t i = 0; i < len; i++)
+		if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+			buf[n++] = text[i];
+	return parse_lf(buf, n, cp, err);
 }

@@ -747,6 +747,9 @@ test_checkpoint_parse_tolerates_copying(void **state)
 	assert_parse_ok("\n\n  " CP_LINE1 CP_LINE2 CP_LINE3 CP_LINE4 CP_LINE5 CP_LINE6);
 	/* the last newline may be lost */
 	assert_parse_ok(CP_LINE1 CP_LINE2 CP_LINE3 CP_LINE4 CP_LINE5 "signature: " HEX64 HEX64);
+	/* kept on Windows: CRLF line ends */
+	assert_parse_ok("mamori audit checkpoint v1\r\nevents: 14\r\nhead: " HEX64 "\r\ntime: 2026-11-22T07:33:55.101Z\r\n"
+	    "public-key: " HEX64 "\r\nsignature: " HEX64 HEX64 "\r\n");
 }
 
 static void
