@@ -175,8 +175,10 @@ cmd_register(int argc, char **argv)
 	} else if (strcmp(verb, "delete") == 0) {
 		rc = reg_delete(&x, id, &err);
 	} else if (strcmp(verb, "history") == 0) {
-		if ((rc = reg_history(&x, id, &out, &err)) == 0)
+		if ((rc = reg_history(&x, id, &out, &err)) == 0) {
+			out = json_pack("{s:o}", "items", out); /* as the API answers */
 			print_json(out);
+		}
 	} else {
 		struct mm_buf b;
 		int64_t n = 0;

@@ -151,21 +151,30 @@ reg_approvals(struct reg_ctx *x, int64_t id, json_t **out, struct mm_err *err)
 }
 
 int
-reg_approved(struct reg_ctx *x, int64_t id, int64_t *at_ms, char *by, size_t by_len, struct mm_err *err)
+reg_approved(struct reg_ctx *x, int64_t id, unsigned roles, int64_t *at_ms, char *by, size_t by_len,
+    struct mm_err *err)
 {
 	struct store_stmt *s;
 	int rc;
 
 	*at_ms = 0;
 	by[0] = '\0';
-	if ((rc = store_prepare(x->st, "SELECT decided_at, decided_by, decision FROM register_approval"
-	    " WHERE register = $1 AND record_id = $2 ORDER BY id DESC LIMIT 1", &s, err)) != 0)
+	if ((rc = store_prepare(x->st, "SELECT decided_at, decided_by, decision, approver_role FROM register_approval"
+	    " WHERE register = $1 AND record_id = $2 ORDER BY id DESC", &s, err)) != 0)
 		return rc;
 	store_bind_text(s, "$1", x->def->name);
 	store_bind_int(s, "$2", id);
-	if ((rc = store_step(s, err)) == STORE_ROW && strcmp(store_col_text(s, 2), "approved") == 0) {
-		mm_time_parse(store_col_text(s, 0), at_ms);
-		mm_strlcpy(by, store_col_text(s, 1), by_len);
+	/* the newest decision by a role that may decide the record as it is now (its class may have
+	   changed since, or the profile) */
+	while ((rc = store_step(s, err)) == STORE_ROW) {
+		int r = role_from_key(store_col_text(s, 3));
+		if (r < 0 || !(roles & (1u << r)))
+			continue;
+		if (strcmp(store_col_text(s, 2), "approved") == 0) {
+			mm_time_parse(store_col_text(s, 0), at_ms);
+			mm_strlcpy(by, store_col_text(s, 1), by_len);
+		}
+		break;
 	}
 	store_finalize(s);
 	return rc < 0 ? rc : 0;

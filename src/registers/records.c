@@ -135,7 +135,7 @@ static json_t *
 merge_input(struct reg_ctx *x, const json_t *old, json_t *input, json_t *errors)
 {
 	const struct reg_def *d = x->def;
-	json_t *rec = json_object(), *v, *out;
+	json_t *rec = json_object(), *v, *out, *refused = json_object();
 	const char *key;
 
 	for (size_t i = 0; i < d->nfields; i++)
@@ -158,13 +158,16 @@ merge_input(struct reg_ctx *x, const json_t *old, json_t *input, json_t *errors)
 			continue;
 		if (reg_value_from_json(f, v, &out, errors) == 0)
 			json_object_set_new(rec, f->name, out);
+		else
+			json_object_set_new(refused, f->name, json_true()); /* one error per field is enough */
 	}
 	for (size_t i = 0; i < d->nfields; i++) {
 		const struct reg_field *f = &d->fields[i];
 		if (f->required && !f->computed && json_is_null(json_object_get(rec, f->name)) &&
-		    (old == NULL || json_object_get(input, f->name)))
+		    (old == NULL || json_object_get(input, f->name)) && !json_object_get(refused, f->name))
 			reg_field_error(errors, f, "required", "入力してください", "is required");
 	}
+	json_decref(refused);
 	return rec;
 }
 

@@ -169,8 +169,12 @@ int reg_decide(struct reg_ctx *x, int64_t id, const char *decision, const char *
     struct mm_err *err);
 /* The decisions on a record, oldest first: [{decided_by, decided_at, approver_role, decision, comment}]. */
 int reg_approvals(struct reg_ctx *x, int64_t id, json_t **out, struct mm_err *err);
-/* The latest approving decision on a record: its time (0 when none) and who made it. */
-int reg_approved(struct reg_ctx *x, int64_t id, int64_t *at_ms, char *by, size_t by_len, struct mm_err *err);
+/*
+ * The approval in force: the newest decision by one of roles (the record's approver roles now);
+ * its time (0 when none, or when that decision was a rejection) and who made it.
+ */
+int reg_approved(struct reg_ctx *x, int64_t id, unsigned roles, int64_t *at_ms, char *by, size_t by_len,
+    struct mm_err *err);
 
 /* The hook sets by name (hooks.c). */
 const struct reg_hooks *reg_hooks_find(const char *name);

@@ -38,7 +38,7 @@ before_save(struct reg_ctx *x, json_t *rec, const json_t *old, json_t *errors, s
 	char by[64] = "", when[MM_TIME_STRLEN];
 	int rc;
 
-	if (id && (rc = reg_approved(x, id, &at, by, sizeof(by), err)) != 0)
+	if (id && (rc = reg_approved(x, id, approver_roles(x, rec), &at, by, sizeof(by), err)) != 0)
 		return rc;
 	if (at) {
 		mm_time_format(at - at % 1000, when);
