@@ -31,6 +31,11 @@ static const char *const perms[PERM_COUNT] = {
     [PERM_AUDIT_CHECKPOINT] = "audit.checkpoint",
     [PERM_POLICY_READ] = "policy.read",
     [PERM_REGISTERS] = "registers",
+    [PERM_MYNUMBER_LIST] = "mynumber.list",
+    [PERM_MYNUMBER_COLLECT] = "mynumber.collect",
+    [PERM_MYNUMBER_REVEAL] = "mynumber.reveal",
+    [PERM_MYNUMBER_MANAGE] = "mynumber.manage",
+    [PERM_MYNUMBER_REPORT] = "mynumber.report",
 };
 
 #define R(r) (1u << (r))
@@ -56,6 +61,12 @@ static const unsigned table[PERM_COUNT] = {
     [PERM_AUDIT_CHECKPOINT] = R(ROLE_SECURITY_OFFICER) | R(ROLE_AUDITOR),
     [PERM_POLICY_READ] = ~0u,
     [PERM_REGISTERS] = ~0u,
+    /* 003 §7.1, 004 ch4 §5.4: only the handlers handle numbers; the manager oversees; the auditor reads masked */
+    [PERM_MYNUMBER_LIST] = R(ROLE_MYNUMBER_HANDLER) | R(ROLE_MYNUMBER_MANAGER) | R(ROLE_AUDITOR),
+    [PERM_MYNUMBER_COLLECT] = R(ROLE_MYNUMBER_HANDLER),
+    [PERM_MYNUMBER_REVEAL] = R(ROLE_MYNUMBER_HANDLER),
+    [PERM_MYNUMBER_MANAGE] = R(ROLE_MYNUMBER_MANAGER),
+    [PERM_MYNUMBER_REPORT] = ~0u,
 };
 
 const char *

@@ -38,6 +38,11 @@ enum perm {
 	PERM_AUDIT_CHECKPOINT,
 	PERM_POLICY_READ,
 	PERM_REGISTERS,       /* the ledgers; each ledger's definition then names its readers and writers */
+	PERM_MYNUMBER_LIST,   /* masked lists of the vault (IT staff also while a grant is in force) */
+	PERM_MYNUMBER_COLLECT,
+	PERM_MYNUMBER_REVEAL, /* a number in clear: also needs the purpose in the handler's scope */
+	PERM_MYNUMBER_MANAGE,
+	PERM_MYNUMBER_REPORT, /* report a number received by mistake */
 	PERM_COUNT
 };
 

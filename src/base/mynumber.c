@@ -21,6 +21,19 @@ mm_mynumber_valid(const char *d)
 	return d[11] - '0' == check;
 }
 
+int
+mm_corporate_number_valid(const char *d)
+{
+	int sum = 0;
+
+	if (strlen(d) != 13 || strspn(d, "0123456789") != 13)
+		return 0;
+	/* 法人番号: P(n) the n-th digit from the right of the 12-digit base, Q(n) 1 when n is odd, 2 when even */
+	for (int n = 1; n <= 12; n++)
+		sum += (d[13 - n] - '0') * (n % 2 ? 1 : 2);
+	return d[0] - '0' == 9 - sum % 9;
+}
+
 /* The digit at s (ASCII or full-width ０–９, 3 bytes), its length in *len; -1 when none. */
 static int
 digit_at(const char *s, size_t *len)

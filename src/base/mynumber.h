@@ -8,6 +8,9 @@
 /* 1 when d holds exactly 12 ASCII digits whose last is the right check digit. */
 int mm_mynumber_valid(const char *d);
 
+/* 1 when d holds exactly 13 ASCII digits, a 法人番号 whose first digit is the right check digit. */
+int mm_corporate_number_valid(const char *d);
+
 /*
  * 1 when text holds a 12-digit number with a valid check digit: digits (ASCII or full-width)
  * possibly grouped by spaces or hyphens, e.g. "1234 5678 9018", not part of a longer digit run.

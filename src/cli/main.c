@@ -20,6 +20,7 @@ static const struct {
     {"journal", cmd_journal, "add to or list the operation journal (運用日誌)"},
     {"people", cmd_people, "people (従業員等): list, show, add, edit"},
     {"account", cmd_account, "mamori accounts: create, list, reset-password, disable, unlock, roles"},
+    {"mynumber", cmd_mynumber, "the My Number vault (特定個人情報): check, add, list, import, queue, keys"},
     {"register", cmd_register, "the ledgers (台帳): list, schema, get, add, edit, delete, history, export, import"},
 };
 

@@ -64,7 +64,19 @@ void mm_password_generate(char *out, size_t len);
 enum mm_key_purpose {
 	MM_KEY_TOTP = 1,     /* account.totp_secret */
 	MM_KEY_RECOVERY = 2, /* recovery code hashes */
+	MM_KEY_MYNUMBER_INDEX = 3, /* the vault's blind index of numbers (duplicates without decrypting) */
 };
+
+#define MM_AEAD_KEY_BYTES 32
+/*
+ * XChaCha20-Poly1305 with a given key (a vault data key or key-encryption key), binding aad. *hex_out
+ * is the random nonce and the ciphertext in hex, malloc'ed.
+ */
+int mm_aead_encrypt(const unsigned char key[MM_AEAD_KEY_BYTES], const char *aad, const void *plain, size_t len,
+    char **hex_out);
+/* Decrypts into out (at most max bytes). MM_ECORRUPT when the key, aad or data do not match. */
+int mm_aead_decrypt(const unsigned char key[MM_AEAD_KEY_BYTES], const char *aad, const char *hex, unsigned char *out,
+    size_t max, size_t *len);
 
 /*
  * Encrypts len bytes with the key for purpose, binding aad ("table.column:row"). *hex_out is the
@@ -85,6 +97,9 @@ void mm_hash_hex(const void *data, size_t len, char out[2 * MM_HASH_BYTES + 1]);
 
 /* A random token of bytes (<= 64) random bytes, base64url without padding, into out (>= 4*bytes/3+2). */
 void mm_token_new(char *out, size_t bytes);
+
+/* Standard base64 with padding of len bytes into out (>= ((len + 2) / 3) * 4 + 1 bytes). */
+void mm_base64_encode(char *out, size_t outlen, const unsigned char *in, size_t len);
 
 /* Constant-time comparison: 1 when equal. */
 int mm_equal(const void *a, const void *b, size_t len);

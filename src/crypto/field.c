@@ -20,10 +20,10 @@ derive(unsigned char key[32], const unsigned char master[MM_MASTER_KEY_BYTES], u
 }
 
 int
-mm_field_encrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const char *aad,
-    const void *plain, size_t len, char **hex_out)
+mm_aead_encrypt(const unsigned char key[MM_AEAD_KEY_BYTES], const char *aad, const void *plain, size_t len,
+    char **hex_out)
 {
-	unsigned char key[32], *box;
+	unsigned char *box;
 	size_t boxlen = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + len +
 	    crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	char *hex;
@@ -33,11 +33,9 @@ mm_field_encrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpo
 		free(box);
 		return MM_ENOMEM;
 	}
-	derive(key, master, purpose);
 	randombytes_buf(box, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    NULL, plain, len, (const unsigned char *)aad, strlen(aad), NULL, box, key);
-	sodium_memzero(key, sizeof(key));
 	mm_hex_encode(hex, box, boxlen);
 	free(box);
 	*hex_out = hex;
@@ -45,10 +43,10 @@ mm_field_encrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpo
 }
 
 int
-mm_field_decrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const char *aad,
-    const char *hex, unsigned char *out, size_t max, size_t *len)
+mm_aead_decrypt(const unsigned char key[MM_AEAD_KEY_BYTES], const char *aad, const char *hex, unsigned char *out,
+    size_t max, size_t *len)
 {
-	unsigned char key[32], *box;
+	unsigned char *box;
 	size_t boxlen = strlen(hex) / 2;
 	unsigned long long plen;
 	int rc;
@@ -65,17 +63,41 @@ mm_field_decrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpo
 		free(box);
 		return MM_ECORRUPT;
 	}
-	derive(key, master, purpose);
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL,
 	    box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	    boxlen - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, (const unsigned char *)aad,
 	    strlen(aad), box, key);
-	sodium_memzero(key, sizeof(key));
 	free(box);
 	if (rc != 0)
 		return MM_ECORRUPT;
 	*len = (size_t)plen;
 	return 0;
+}
+
+int
+mm_field_encrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const char *aad,
+    const void *plain, size_t len, char **hex_out)
+{
+	unsigned char key[32];
+	int rc;
+
+	derive(key, master, purpose);
+	rc = mm_aead_encrypt(key, aad, plain, len, hex_out);
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+int
+mm_field_decrypt(const unsigned char master[MM_MASTER_KEY_BYTES], uint64_t purpose, const char *aad,
+    const char *hex, unsigned char *out, size_t max, size_t *len)
+{
+	unsigned char key[32];
+	int rc;
+
+	derive(key, master, purpose);
+	rc = mm_aead_decrypt(key, aad, hex, out, max, len);
+	sodium_memzero(key, sizeof(key));
+	return rc;
 }
 
 void
@@ -110,6 +132,12 @@ mm_token_new(char *out, size_t bytes)
 	sodium_bin2base64(out, sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
 	    raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
+}
+
+void
+mm_base64_encode(char *out, size_t outlen, const unsigned char *in, size_t len)
+{
+	sodium_bin2base64(out, outlen, in, len, sodium_base64_VARIANT_ORIGINAL);
 }
 
 int

@@ -84,6 +84,16 @@
 	    "who approves taking out 極秘 items")                                                    \
 	X(TAKEOUT_APPROVER_MYNUMBER, "takeout", "approver_mynumber", ROLES, 0, 0,                    \
 	    "who approves taking out 特定個人情報")                                                  \
+	X(MYNUMBER_PURPOSES, "mynumber", "purposes", LOGINS, 0, 0,                                   \
+	    "purposes of use of My Numbers (codes of docs/internals/vault.md)")                      \
+	X(MYNUMBER_RETENTION_AFTER_USE, "mynumber", "retention_after_use", DURATION, 0, 0,           \
+	    "keep a number this long after the end of the year its use ended")                      \
+	X(MYNUMBER_KEEP_MASKED_STUB, "mynumber", "keep_masked_stub", BOOL, 0, 1,                     \
+	    "keep the last four digits of a deleted number")                                        \
+	X(MYNUMBER_DOCUMENT_IMAGES, "mynumber", "document_images", BOOL, 0, 1,                       \
+	    "keep images of identity documents (encrypted, purged after confirmation)")              \
+	X(MYNUMBER_IT_ACCESS_MAX, "mynumber", "it_access_max", DURATION, 0, 0,                       \
+	    "longest IT-staff access the manager may grant")                                        \
 	X(AUDIT_CHECKPOINT_EVENTS, "audit", "checkpoint_events", INT, 1, 1000000,                   \
 	    "seal the audit trail every N events")                                                  \
 	X(AUDIT_CHECKPOINT_INTERVAL, "audit", "checkpoint_interval", DURATION, 0, 0,                \

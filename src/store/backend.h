@@ -25,6 +25,8 @@ struct store_ops {
 	/* DDL that differs between databases, for tables made at run time (store_ensure_table) */
 	const char *serial_pk;   /* an id column that never reuses a value */
 	const char *columns_sql; /* one row per column name of table $1 */
+	/* statement that moves the write-ahead log into the database and empties it (NULL: none) */
+	const char *flush_log_sql;
 };
 
 struct store {

@@ -55,11 +55,12 @@ sq_open(struct store *st, const char *location, int flags, struct mm_err *err)
 	/*
 	 * WAL so readers never block the writer; synchronous=FULL so a committed audit event
 	 * survives power loss, not just a killed process; the schema is never trusted to run
-	 * functions with side effects.
+	 * functions with side effects; deleted rows are overwritten in the file (secure_delete), so that
+	 * erased personal data and shredded My Number rows do not linger in free pages.
 	 */
 	rc = sq_exec(st,
 	    (flags & STORE_READONLY) ? "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
-	                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
 	                               " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",
 	    err);
 	if (rc != 0) {
@@ -215,4 +216,5 @@ const struct store_ops store_sqlite_ops = {
     .changes = sq_changes,
     .serial_pk = "id INTEGER PRIMARY KEY AUTOINCREMENT",
     .columns_sql = "SELECT name FROM pragma_table_info($1)",
+    .flush_log_sql = "PRAGMA wal_checkpoint(TRUNCATE)",
 };

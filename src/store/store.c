@@ -231,3 +231,17 @@ store_ensure_table(struct store *st, const char *table, const struct store_colum
 	}
 	return 0;
 }
+
+void
+store_flush_log(struct store *st)
+{
+	struct store_stmt *s;
+
+	if (st->st_ops->flush_log_sql == NULL || st->st_in_tx)
+		return;
+	if (store_prepare(st, st->st_ops->flush_log_sql, &s, NULL) == 0) {
+		while (store_step(s, NULL) == STORE_ROW)
+			;
+		store_finalize(s);
+	}
+}

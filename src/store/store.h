@@ -91,6 +91,12 @@ struct store_column {
 int store_ensure_table(struct store *st, const char *table, const struct store_column *cols, size_t n,
     struct mm_err *err);
 
+/*
+ * Empties the write-ahead log into the database (outside a transaction), so that the bytes of rows
+ * just erased do not stay behind in the log file. Best effort: readers may hold it back.
+ */
+void store_flush_log(struct store *st);
+
 /* Runs a single-value query like "SELECT count(*) FROM t" and returns the integer. */
 int store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *err);
 

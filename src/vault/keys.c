@@ -1,0 +1,460 @@
+/*
+ * The vault's keys (docs/internals/vault-keys.md). Each number is encrypted under its own random data
+ * key; the data key is wrapped by the key-encryption key (KEK) of the number's retention epoch, a
+ * random 32-byte file keys/vault/EPOCH.GEN.key ("open" while the retention end is not known, else the
+ * year it ends). Destroying an epoch's files makes every copy of its numbers unreadable, the
+ * database backups included. Both layers bind the subject, so a row copied elsewhere does not open.
+ */
+#include "vault/vault.h"
+#include "base/fs.h"
+#include "crypto/keyfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+vault_dir(struct mamori *m, char *out, size_t n)
+{
+	mm_path_join(out, n, m->md_dir, "keys/vault");
+}
+
+static void
+kek_path(struct mamori *m, const char *epoch, int64_t gen, char *out, size_t n)
+{
+	char dir[4096], name[64];
+
+	vault_dir(m, dir, sizeof(dir));
+	snprintf(name, sizeof(name), "%s.%lld.key", epoch, (long long)gen);
+	mm_path_join(out, n, dir, name);
+}
+
+/* The newest generation of an epoch's key on disk (0 when none). */
+static int64_t
+newest_gen(struct mamori *m, const char *epoch)
+{
+	char dir[4096];
+	size_t elen = strlen(epoch);
+	int64_t best = 0;
+	struct dirent *e;
+	DIR *d;
+
+	vault_dir(m, dir, sizeof(dir));
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long long g;
+		if (strncmp(e->d_name, epoch, elen) != 0 || e->d_name[elen] != '.')
+			continue;
+		g = strtoll(e->d_name + elen + 1, &end, 10);
+		if (strcmp(end, ".key") == 0 && g > best)
+			best = g;
+	}
+	closedir(d);
+	return best;
+}
+
+static int
+kek_load(struct mamori *m, const char *epoch, int64_t gen, unsigned char key[MM_AEAD_KEY_BYTES], struct mm_err *err)
+{
+	char path[4200];
+	int rc;
+
+	kek_path(m, epoch, gen, path, sizeof(path));
+	rc = mm_keyfile_load(path, key, MM_AEAD_KEY_BYTES, err);
+	if (rc == MM_ENOTFOUND || (rc != 0 && access(path, F_OK) != 0))
+		return mm_err_set(err, MM_ECORRUPT, "number",
+		    "the key of retention epoch %s is gone: the numbers of that epoch were destroyed", epoch);
+	return rc;
+}
+
+/* A new generation of an epoch's key. */
+static int
+kek_new(struct mamori *m, const char *epoch, int64_t gen, unsigned char key[MM_AEAD_KEY_BYTES], struct mm_err *err)
+{
+	char dir[4096], path[4200];
+
+	vault_dir(m, dir, sizeof(dir));
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return mm_err_set(err, MM_EIO, "keys", "cannot make %s: %s", dir, strerror(errno));
+	mm_random(key, MM_AEAD_KEY_BYTES);
+	kek_path(m, epoch, gen, path, sizeof(path));
+	return mm_keyfile_create(path, key, MM_AEAD_KEY_BYTES, err);
+}
+
+/* The key to wrap new data keys of an epoch with: its newest generation, made when there is none. */
+static int
+kek_current(struct mamori *m, const char *epoch, int64_t *gen, unsigned char key[MM_AEAD_KEY_BYTES],
+    struct mm_err *err)
+{
+	if ((*gen = newest_gen(m, epoch)) > 0)
+		return kek_load(m, epoch, *gen, key, err);
+	*gen = 1;
+	return kek_new(m, epoch, 1, key, err);
+}
+
+void
+vault_epoch_of(const char *retention_end, char out[8])
+{
+	if (retention_end && strlen(retention_end) >= 4)
+		snprintf(out, 8, "%.4s", retention_end);
+	else
+		snprintf(out, 8, "open");
+}
+
+void
+vault_blind_index(struct mamori *m, const char *kind, const char *digits, char out[65])
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%s:%s", kind, digits);
+	mm_keyed_hash(m->md_master_key, MM_KEY_MYNUMBER_INDEX, buf, strlen(buf), out);
+	mm_wipe(buf, sizeof(buf));
+}
+
+static void
+aad_number(char *out, size_t n, int64_t id, const char *kind)
+{
+	snprintf(out, n, "mn_number:%lld:%s", (long long)id, kind);
+}
+
+static void
+aad_key(char *out, size_t n, int64_t id, const char *epoch, int64_t gen)
+{
+	snprintf(out, n, "mn_key:%lld:%s:%lld", (long long)id, epoch, (long long)gen);
+}
+
+int
+vault_seal(struct mamori *m, int64_t id, const char *kind, const char *epoch, const char *digits,
+    struct vault_sealed *out, struct mm_err *err)
+{
+	unsigned char kek[MM_AEAD_KEY_BYTES], dek[MM_AEAD_KEY_BYTES];
+	char aad[96];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->epoch, sizeof(out->epoch), "%s", epoch);
+	if ((rc = kek_current(m, epoch, &out->gen, kek, err)) != 0)
+		return rc;
+	mm_random(dek, sizeof(dek));
+	aad_number(aad, sizeof(aad), id, kind);
+	rc = mm_aead_encrypt(dek, aad, digits, strlen(digits), &out->cipher);
+	aad_key(aad, sizeof(aad), id, epoch, out->gen);
+	if (rc == 0)
+		rc = mm_aead_encrypt(kek, aad, dek, sizeof(dek), &out->wrapped);
+	mm_wipe(kek, sizeof(kek));
+	mm_wipe(dek, sizeof(dek));
+	if (rc != 0) {
+		vault_sealed_free(out);
+		return mm_err_set(err, rc, "", "out of memory");
+	}
+	return 0;
+}
+
+void
+vault_sealed_free(struct vault_sealed *s)
+{
+	free(s->wrapped);
+	free(s->cipher);
+	s->wrapped = s->cipher = NULL;
+}
+
+struct row {
+	char kind[16], epoch[8];
+	int64_t gen;
+	char *wrapped, *cipher;
+};
+
+static void
+row_free(struct row *r)
+{
+	free(r->wrapped);
+	free(r->cipher);
+}
+
+static int
+row_load(struct store *st, int64_t id, struct row *r, struct mm_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = store_prepare(st, "SELECT kind, epoch, key_gen, wrapped_key, ciphertext FROM mn_number"
+	    " WHERE subject_id = $1", &s, err)) != 0)
+		return rc;
+	store_bind_int(s, "$1", id);
+	if ((rc = store_step(s, err)) == STORE_ROW) {
+		snprintf(r->kind, sizeof(r->kind), "%s", store_col_text(s, 0));
+		snprintf(r->epoch, sizeof(r->epoch), "%s", store_col_text(s, 1));
+		r->gen = store_col_int(s, 2);
+		r->wrapped = strdup(store_col_text(s, 3));
+		r->cipher = strdup(store_col_text(s, 4));
+	}
+	store_finalize(s);
+	if (rc == STORE_DONE)
+		return mm_err_set(err, MM_ENOTFOUND, "number", "subject %lld holds no number", (long long)id);
+	if (rc < 0)
+		return rc;
+	if (r->wrapped == NULL || r->cipher == NULL) {
+		row_free(r);
+		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
+	}
+	return 0;
+}
+
+/* The data key of a number row. */
+static int
+unwrap(struct mamori *m, int64_t id, const struct row *r, unsigned char dek[MM_AEAD_KEY_BYTES], struct mm_err *err)
+{
+	unsigned char kek[MM_AEAD_KEY_BYTES];
+	char aad[96];
+	size_t len = 0;
+	int rc;
+
+	if ((rc = kek_load(m, r->epoch, r->gen, kek, err)) != 0)
+		return rc;
+	aad_key(aad, sizeof(aad), id, r->epoch, r->gen);
+	rc = mm_aead_decrypt(kek, aad, r->wrapped, dek, MM_AEAD_KEY_BYTES, &len);
+	mm_wipe(kek, sizeof(kek));
+	if (rc != 0 || len != MM_AEAD_KEY_BYTES)
+		return mm_err_set(err, MM_ECORRUPT, "number", "the data key of subject %lld does not open", (long long)id);
+	return 0;
+}
+
+int
+vault_open_number(struct vault_ctx *x, int64_t id, char out[VAULT_NUMBER_MAX + 1], struct mm_err *err)
+{
+	unsigned char dek[MM_AEAD_KEY_BYTES];
+	struct row r;
+	char aad[96];
+	size_t len = 0;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = row_load(x->st, id, &r, err)) != 0)
+		return rc;
+	if ((rc = unwrap(x->m, id, &r, dek, err)) == 0) {
+		aad_number(aad, sizeof(aad), id, r.kind);
+		rc = mm_aead_decrypt(dek, aad, r.cipher, (unsigned char *)out, VAULT_NUMBER_MAX, &len);
+		mm_wipe(dek, sizeof(dek));
+		if (rc != 0)
+			rc = mm_err_set(err, MM_ECORRUPT, "number", "the number of subject %lld does not open", (long long)id);
+		else
+			out[len] = '\0';
+	}
+	row_free(&r);
+	return rc;
+}
+
+/* Wraps the data key of subject id again, under (epoch, the epoch's current key). */
+static int
+rewrap_row(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *err)
+{
+	unsigned char dek[MM_AEAD_KEY_BYTES], kek[MM_AEAD_KEY_BYTES];
+	struct store_stmt *s;
+	struct row r;
+	char aad[96], *wrapped = NULL;
+	int64_t gen;
+	int rc;
+
+	if ((rc = row_load(x->st, id, &r, err)) != 0)
+		return rc;
+	if ((rc = unwrap(x->m, id, &r, dek, err)) != 0 || (rc = kek_current(x->m, epoch, &gen, kek, err)) != 0)
+		goto done;
+	aad_key(aad, sizeof(aad), id, epoch, gen);
+	rc = mm_aead_encrypt(kek, aad, dek, sizeof(dek), &wrapped);
+	mm_wipe(kek, sizeof(kek));
+	if (rc != 0)
+		goto done;
+	if ((rc = store_prepare(x->st, "UPDATE mn_number SET epoch = $1, key_gen = $2, wrapped_key = $3"
+	    " WHERE subject_id = $4", &s, err)) != 0)
+		goto done;
+	store_bind_text(s, "$1", epoch);
+	store_bind_int(s, "$2", gen);
+	store_bind_text(s, "$3", wrapped);
+	store_bind_int(s, "$4", id);
+	rc = store_step(s, err);
+	store_finalize(s);
+	rc = rc < 0 ? rc : 0;
+done:
+	mm_wipe(dek, sizeof(dek));
+	free(wrapped);
+	row_free(&r);
+	return rc;
+}
+
+int
+vault_rewrap(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *err)
+{
+	return rewrap_row(x, id, epoch, err);
+}
+
+/* The ids of every number row, with their epochs. */
+static int
+all_rows(struct store *st, json_t **out, struct mm_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	*out = json_array();
+	if ((rc = store_prepare(st, "SELECT subject_id, epoch FROM mn_number ORDER BY subject_id", &s, err)) != 0)
+		return rc;
+	while ((rc = store_step(s, err)) == STORE_ROW)
+		json_array_append_new(*out, json_pack("[I, s]", (json_int_t)store_col_int(s, 0), store_col_text(s, 1)));
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Removes a key file for good: overwritten, synced, then unlinked. */
+static void
+shred_file(const char *path)
+{
+	FILE *f = fopen(path, "r+b");
+
+	if (f) {
+		unsigned char zero[MM_AEAD_KEY_BYTES] = {0};
+		fwrite(zero, 1, sizeof(zero), f);
+		fflush(f);
+		fsync(fileno(f));
+		fclose(f);
+	}
+	unlink(path);
+}
+
+/* Removes every generation of epoch below keep (keep 0: all of them). */
+static void
+drop_gens(struct mamori *m, const char *epoch, int64_t keep)
+{
+	char path[4200];
+
+	for (int64_t g = newest_gen(m, epoch); g > 0; g--) {
+		if (keep && g >= keep)
+			continue;
+		kek_path(m, epoch, g, path, sizeof(path));
+		shred_file(path);
+	}
+}
+
+int
+vault_rotate(struct vault_ctx *x, int64_t *rewrapped, struct mm_err *err)
+{
+	json_t *rows = NULL, *row, *done = json_object();
+	unsigned char kek[MM_AEAD_KEY_BYTES];
+	size_t i;
+	int rc;
+
+	*rewrapped = 0;
+	if ((rc = store_begin(x->st, err)) != 0 || (rc = all_rows(x->st, &rows, err)) != 0)
+		goto fail;
+	/* a new generation for each epoch in use, then every data key wrapped under it */
+	json_array_foreach(rows, i, row) {
+		const char *epoch = json_string_value(json_array_get(row, 1));
+		if (!json_object_get(done, epoch)) {
+			int64_t gen = newest_gen(x->m, epoch) + 1;
+			if ((rc = kek_new(x->m, epoch, gen, kek, err)) != 0)
+				goto fail;
+			mm_wipe(kek, sizeof(kek));
+			json_object_set_new(done, epoch, json_integer(gen));
+		}
+		if ((rc = rewrap_row(x, json_integer_value(json_array_get(row, 0)), epoch, err)) != 0)
+			goto fail;
+		(*rewrapped)++;
+	}
+	if ((rc = mamori_audit(x->m, x->st, x->who, &(struct audit_event){.started_ms = x->started_ms,
+	    .action = "mynumber.rotate_keys", .target_type = "mynumber_key", .target_id = "*", .access = AUDIT_UPDATE,
+	    .outcome = "success"}, NULL, err)) != 0 || (rc = store_commit(x->st, err)) != 0)
+		goto fail;
+	{
+		/* only after the commit: the older generations are no longer needed */
+		const char *epoch;
+		json_t *gen;
+		json_object_foreach(done, epoch, gen)
+			drop_gens(x->m, epoch, json_integer_value(gen));
+	}
+	json_decref(rows);
+	json_decref(done);
+	return 0;
+fail:
+	store_rollback(x->st);
+	json_decref(rows);
+	json_decref(done);
+	return rc;
+}
+
+int
+vault_epoch_destroy(struct mamori *m, const char *epoch, struct mm_err *err)
+{
+	struct store_stmt *s;
+	int64_t n = 0;
+	int rc;
+
+	if (strcmp(epoch, "open") == 0)
+		return mm_err_input(err, "epoch", "open", "保管期限の決まっていない鍵は破棄できません",
+		    "the key of numbers without a retention end cannot be destroyed");
+	if (strspn(epoch, "0123456789") != 4 || strlen(epoch) != 4)
+		return mm_err_input(err, "epoch", "format", "年（例 2033）で指定してください", "an epoch is a year like 2033");
+	if ((rc = store_prepare(m->md_store, "SELECT count(*) FROM mn_number WHERE epoch = $1", &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", epoch);
+	if ((rc = store_step(s, err)) == STORE_ROW)
+		n = store_col_int(s, 0);
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (n > 0)
+		return mm_err_input(err, "epoch", "in_use", "この期の番号がまだ削除されていません",
+		    "%lld numbers of epoch %s are not deleted yet", (long long)n, epoch);
+	drop_gens(m, epoch, 0);
+	return 0;
+}
+
+int
+vault_epochs(struct vault_ctx *x, json_t **out, struct mm_err *err)
+{
+	struct store_stmt *s;
+	char dir[4096];
+	struct dirent *e;
+	DIR *d;
+	int rc;
+
+	*out = json_object();
+	if ((rc = store_prepare(x->st, "SELECT epoch, count(*) FROM mn_number GROUP BY epoch ORDER BY epoch", &s,
+	    err)) != 0)
+		return rc;
+	while ((rc = store_step(s, err)) == STORE_ROW)
+		json_object_set_new(*out, store_col_text(s, 0),
+		    json_pack("{s:s, s:I, s:[]}", "epoch", store_col_text(s, 0), "numbers", (json_int_t)store_col_int(s, 1),
+		    "key_files"));
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	vault_dir(x->m, dir, sizeof(dir));
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char epoch[8];
+			json_t *o;
+			if (e->d_name[0] == '.' || sscanf(e->d_name, "%7[^.]", epoch) != 1)
+				continue;
+			if ((o = json_object_get(*out, epoch)) == NULL) {
+				o = json_pack("{s:s, s:i, s:[]}", "epoch", epoch, "numbers", 0, "key_files");
+				json_object_set_new(*out, epoch, o);
+			}
+			json_array_append_new(json_object_get(o, "key_files"), json_string(e->d_name));
+		}
+		closedir(d);
+	}
+	{
+		json_t *arr = json_array(), *v;
+		const char *k;
+		json_object_foreach(*out, k, v)
+			json_array_append(arr, v);
+		json_decref(*out);
+		*out = arr;
+	}
+	return 0;
+}
