@@ -21,5 +21,7 @@ demo_populate(struct mamori *m, const struct mm_actor *who, struct mm_err *err)
 		if ((rc = journal_add(m, m->md_store, who, entries[i].category, entries[i].text, NULL,
 		    err)) != 0)
 			return rc;
-	return demo_ledgers(m, who, err);
+	if ((rc = demo_ledgers(m, who, err)) != 0)
+		return rc;
+	return demo_mynumber(m, who, err);
 }

@@ -10,4 +10,7 @@ int demo_populate(struct mamori *m, const struct mm_actor *who, struct mm_err *e
 /* The people, the role holders' accounts and every ledger of the demo company (ledgers.c). */
 int demo_ledgers(struct mamori *m, const struct mm_actor *who, struct mm_err *err);
 
+/* The vault of the demo company (mynumber.c): subjects with made-up numbers, the handler's scope. */
+int demo_mynumber(struct mamori *m, const struct mm_actor *who, struct mm_err *err);
+
 #endif
