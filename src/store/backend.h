@@ -39,6 +39,7 @@ struct store {
 struct store_stmt {
 	struct store *ss_store;
 	void *ss_backend;
+	void *ss_cache; /* the backend's cache slot of the statement, or NULL */
 };
 
 extern const struct store_ops store_sqlite_ops;

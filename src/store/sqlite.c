@@ -3,8 +3,28 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define DB(st) ((sqlite3 *)(st)->st_backend)
+/*
+ * A connection and its cache of prepared statements: the same SQL text runs again without being
+ * compiled again (a bulk import runs the same few statements 100,000 times).
+ */
+#define CACHE_SIZE 96
+
+struct sq_cached {
+	char *sql;
+	sqlite3_stmt *stmt;
+	int busy;
+};
+
+struct sq_conn {
+	sqlite3 *db;
+	struct sq_cached cache[CACHE_SIZE];
+	size_t next; /* the slot to reuse when the cache is full */
+};
+
+#define CONN(st) ((struct sq_conn *)(st)->st_backend)
+#define DB(st) (CONN(st)->db)
 #define STMT(s) ((sqlite3_stmt *)(s)->ss_backend)
 
 static int
@@ -49,7 +69,11 @@ sq_open(struct store *st, const char *location, int flags, struct mm_err *err)
 		sqlite3_close(db);
 		return MM_ESTORE;
 	}
-	st->st_backend = db;
+	if ((st->st_backend = calloc(1, sizeof(struct sq_conn))) == NULL) {
+		sqlite3_close(db);
+		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
+	}
+	CONN(st)->db = db;
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 10000);
 	/*
@@ -65,6 +89,7 @@ sq_open(struct store *st, const char *location, int flags, struct mm_err *err)
 	    err);
 	if (rc != 0) {
 		sqlite3_close(db);
+		free(st->st_backend);
 		st->st_backend = NULL;
 	}
 	return rc;
@@ -73,7 +98,17 @@ sq_open(struct store *st, const char *location, int flags, struct mm_err *err)
 static void
 sq_close(struct store *st)
 {
-	sqlite3_close_v2(DB(st));
+	struct sq_conn *c = CONN(st);
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		sqlite3_finalize(c->cache[i].stmt);
+		free(c->cache[i].sql);
+	}
+	sqlite3_close_v2(c->db);
+	free(c);
+	st->st_backend = NULL;
 }
 
 static int
@@ -83,23 +118,70 @@ sq_begin(struct store *st, struct mm_err *err)
 	return sq_exec(st, "BEGIN IMMEDIATE", err);
 }
 
+/* A free cached statement of this text, or a slot to cache a new one in (NULL: do not cache). */
+static struct sq_cached *
+cache_find(struct sq_conn *c, const char *sql, int *hit)
+{
+	struct sq_cached *empty = NULL;
+
+	*hit = 0;
+	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		struct sq_cached *e = &c->cache[i];
+		if (e->sql == NULL) {
+			if (empty == NULL)
+				empty = e;
+		} else if (!e->busy && strcmp(e->sql, sql) == 0) {
+			*hit = 1;
+			return e;
+		}
+	}
+	if (empty)
+		return empty;
+	/* full: replace an idle one, round robin */
+	for (size_t k = 0; k < CACHE_SIZE; k++) {
+		struct sq_cached *e = &c->cache[(c->next + k) % CACHE_SIZE];
+		if (!e->busy) {
+			c->next = (c->next + k + 1) % CACHE_SIZE;
+			sqlite3_finalize(e->stmt);
+			free(e->sql);
+			e->stmt = NULL;
+			e->sql = NULL;
+			return e;
+		}
+	}
+	return NULL;
+}
+
 static int
 sq_prepare(struct store *st, const char *sql, struct store_stmt **out, struct mm_err *err)
 {
 	struct store_stmt *s;
+	struct sq_cached *slot;
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	int rc, hit;
 
 	*out = NULL;
-	rc = sqlite3_prepare_v3(DB(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return sq_error(st, rc, err, "prepare");
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		sqlite3_finalize(stmt);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
+	slot = cache_find(CONN(st), sql, &hit);
+	if (hit) {
+		stmt = slot->stmt;
+	} else {
+		rc = sqlite3_prepare_v3(DB(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+		if (rc != SQLITE_OK) {
+			free(s);
+			return sq_error(st, rc, err, "prepare");
+		}
+		if (slot && (slot->sql = strdup(sql)) != NULL)
+			slot->stmt = stmt;
+		else
+			slot = NULL;
 	}
+	if (slot)
+		slot->busy = 1;
 	s->ss_store = st;
 	s->ss_backend = stmt;
+	s->ss_cache = slot;
 	*out = s;
 	return 0;
 }
@@ -180,7 +262,16 @@ sq_reset(struct store_stmt *s)
 static void
 sq_finalize(struct store_stmt *s)
 {
-	sqlite3_finalize(STMT(s));
+	struct sq_cached *slot = s->ss_cache;
+
+	if (slot) {
+		/* back to the cache, ready for its next use */
+		sqlite3_reset(STMT(s));
+		sqlite3_clear_bindings(STMT(s));
+		slot->busy = 0;
+	} else {
+		sqlite3_finalize(STMT(s));
+	}
 	free(s);
 }
 
