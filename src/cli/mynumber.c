@@ -201,6 +201,7 @@ import(struct vault_ctx *x, const char *path, struct mm_err *err, json_t **error
 		json_decref(im.errors);
 		return rc;
 	}
+	vault_cache_begin(x);
 	if ((rc = store_begin(x->st, err)) == 0) {
 		rc = csv_read(b.b_data ? b.b_data : "", b.b_len, on_row, &im, err);
 		if (rc == 1)
@@ -213,6 +214,7 @@ import(struct vault_ctx *x, const char *path, struct mm_err *err, json_t **error
 		else
 			store_rollback(x->st);
 	}
+	vault_cache_end(x);
 	mm_buf_free(&b); /* wipes the numbers read */
 	if (rc == 0)
 		printf("imported %lld\n", (long long)im.count);

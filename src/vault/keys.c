@@ -129,8 +129,53 @@ aad_key(char *out, size_t n, int64_t id, const char *epoch, int64_t gen)
 	snprintf(out, n, "mn_key:%lld:%s:%lld", (long long)id, epoch, (long long)gen);
 }
 
+struct vault_kek_cache {
+	char epoch[8];
+	int64_t gen;
+	unsigned char key[MM_AEAD_KEY_BYTES];
+	int have;
+};
+
+void
+vault_cache_begin(struct vault_ctx *x)
+{
+	x->kek_cache = calloc(1, sizeof(*x->kek_cache));
+}
+
+void
+vault_cache_end(struct vault_ctx *x)
+{
+	if (x->kek_cache) {
+		mm_wipe(x->kek_cache, sizeof(*x->kek_cache));
+		free(x->kek_cache);
+		x->kek_cache = NULL;
+	}
+}
+
+/* The epoch's current key, from the bulk operation's cache when it holds it. */
+static int
+kek_for_seal(struct vault_ctx *x, const char *epoch, int64_t *gen, unsigned char key[MM_AEAD_KEY_BYTES],
+    struct mm_err *err)
+{
+	struct vault_kek_cache *c = x->kek_cache;
+	int rc;
+
+	if (c && c->have && strcmp(c->epoch, epoch) == 0) {
+		*gen = c->gen;
+		memcpy(key, c->key, MM_AEAD_KEY_BYTES);
+		return 0;
+	}
+	if ((rc = kek_current(x->m, epoch, gen, key, err)) == 0 && c) {
+		snprintf(c->epoch, sizeof(c->epoch), "%s", epoch);
+		c->gen = *gen;
+		memcpy(c->key, key, MM_AEAD_KEY_BYTES);
+		c->have = 1;
+	}
+	return rc;
+}
+
 int
-vault_seal(struct mamori *m, int64_t id, const char *kind, const char *epoch, const char *digits,
+vault_seal(struct vault_ctx *x, int64_t id, const char *kind, const char *epoch, const char *digits,
     struct vault_sealed *out, struct mm_err *err)
 {
 	unsigned char kek[MM_AEAD_KEY_BYTES], dek[MM_AEAD_KEY_BYTES];
@@ -139,7 +184,7 @@ vault_seal(struct mamori *m, int64_t id, const char *kind, const char *epoch, co
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->epoch, sizeof(out->epoch), "%s", epoch);
-	if ((rc = kek_current(m, epoch, &out->gen, kek, err)) != 0)
+	if ((rc = kek_for_seal(x, epoch, &out->gen, kek, err)) != 0)
 		return rc;
 	mm_random(dek, sizeof(dek));
 	aad_number(aad, sizeof(aad), id, kind);

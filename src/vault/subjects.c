@@ -247,7 +247,7 @@ store_number(struct vault_ctx *x, int64_t id, const char *digits, const char *ki
 	store_finalize(s);
 	if (rc < 0)
 		return rc;
-	if ((rc = vault_seal(x->m, id, kind, epoch, digits, &sealed, err)) != 0)
+	if ((rc = vault_seal(x, id, kind, epoch, digits, &sealed, err)) != 0)
 		return rc;
 	mm_time_format(mm_now_ms(), when);
 	if ((rc = store_prepare(x->st, "INSERT INTO mn_number (subject_id, kind, epoch, key_gen, wrapped_key, ciphertext,"

@@ -16,13 +16,21 @@
 #define VAULT_NUMBER_MAX 13 /* digits of a 法人番号; a 個人番号 has 12 */
 
 /* Who is acting, with the time the access began (for the 000 【６】 start and end). */
+struct vault_kek_cache;
+
 struct vault_ctx {
 	struct mamori *m;
 	struct store *st;
 	const struct mm_actor *who;
 	const struct principal *pr;
 	int64_t started_ms;
+	/* a bulk operation may keep the epoch key it wraps with for its own duration (vault_cache_*) */
+	struct vault_kek_cache *kek_cache;
 };
+
+/* For a bulk import: keep the current epoch keys in memory until vault_cache_end (which wipes them). */
+void vault_cache_begin(struct vault_ctx *x);
+void vault_cache_end(struct vault_ctx *x);
 
 /* ---- numbers (number.c) ---- */
 
@@ -75,7 +83,7 @@ struct vault_sealed {
 	char *wrapped; /* malloc'ed hex */
 	char *cipher;  /* malloc'ed hex */
 };
-int vault_seal(struct mamori *m, int64_t id, const char *kind, const char *epoch, const char *digits,
+int vault_seal(struct vault_ctx *x, int64_t id, const char *kind, const char *epoch, const char *digits,
     struct vault_sealed *out, struct mm_err *err);
 void vault_sealed_free(struct vault_sealed *s);
 /* Decrypts the number of subject id (any caller must have checked the permission). */
