@@ -51,15 +51,26 @@ digit_at(const char *s, size_t *len)
 	return -1;
 }
 
-/* A separator that may sit between digit groups: space, hyphen, full-width space or hyphen. */
-static size_t
-separator_at(const char *s)
+size_t
+mm_number_separator(const char *s)
 {
-	if (*s == ' ' || *s == '-')
-		return 1;
-	if (strncmp(s, "　", 3) == 0 || strncmp(s, "－", 3) == 0 || strncmp(s, "ー", 3) == 0)
-		return 3;
+	static const char *const seps[] = {" ", "-", "\t", "　", "－", "ー", "‐", "‑", "‒", "–", "—", "―", "−", "ｰ", "･", "・"};
+
+	for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++)
+		if (strncmp(s, seps[i], strlen(seps[i])) == 0)
+			return strlen(seps[i]);
 	return 0;
+}
+
+/* The length of a run of separators at s, when a digit follows it; else 0. */
+static size_t
+separators_then_digit(const char *s)
+{
+	size_t n = 0, k, len;
+
+	while ((k = mm_number_separator(s + n)) != 0)
+		n += k;
+	return n && digit_at(s + n, &len) >= 0 ? n : 0;
 }
 
 int
@@ -69,27 +80,31 @@ mm_text_has_mynumber(const char *text)
 
 	while (*s) {
 		char digits[13];
-		size_t n = 0, len, sep;
+		size_t n = 0, len, sep, groups[4] = {0}, ng = 1;
 		int d;
 
 		if (digit_at(s, &len) < 0) {
 			s++;
 			continue;
 		}
-		/* one run of digits, allowing single separators between them */
+		/* one run of digits and the separators between them, as groups */
 		for (;;) {
 			if ((d = digit_at(s, &len)) >= 0) {
 				if (n < 12)
 					digits[n] = (char)('0' + d);
 				n++;
+				if (ng <= 4)
+					groups[ng - 1]++;
 				s += len;
-			} else if ((sep = separator_at(s)) != 0 && digit_at(s + sep, &len) >= 0) {
+			} else if ((sep = separators_then_digit(s)) != 0) {
 				s += sep;
+				ng++;
 			} else {
 				break;
 			}
 		}
-		if (n == 12) {
+		/* written as a number is written: 12 digits in one piece or as 4-4-4 (not a date and a time) */
+		if (n == 12 && (ng == 1 || (ng == 3 && groups[0] == 4 && groups[1] == 4 && groups[2] == 4))) {
 			digits[12] = '\0';
 			if (mm_mynumber_valid(digits))
 				return 1;

@@ -206,6 +206,20 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		json_decref(errs);
 		return rc;
 	}
+	if (login && json_array_size(errs) == 0) {
+		/* IT staff: an account that holds the sysadmin role (003 §7.1 情報システム部門の担当者) */
+		if ((rc = store_prepare(x->st, "SELECT 1 FROM account a JOIN account_role r ON r.account_id = a.id"
+		    " WHERE a.login = $1 AND r.role = 'sysadmin' AND a.disabled_at IS NULL", &s, err)) != 0)
+			return finish(x, rc, errs, errors, err);
+		store_bind_text(s, "$1", login);
+		rc = store_step(s, err);
+		store_finalize(s);
+		if (rc < 0)
+			return finish(x, rc, errs, errors, err);
+		if (rc != STORE_ROW)
+			bad(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
+			    "the login must be an enabled sysadmin account");
+	}
 	if (json_array_size(errs) > 0)
 		return finish(x, 0, errs, errors, err);
 	mm_time_format(now, now_s);

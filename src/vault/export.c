@@ -6,6 +6,7 @@
  */
 #include "vault/vault.h"
 #include "base/fs.h"
+#include "base/str.h"
 #include "base/time.h"
 #include "registers/registers.h"
 #include "registers/tabular.h"
@@ -164,7 +165,14 @@ takeout(struct vault_ctx *x, const char *filename, const char *destination, cons
 	}
 	mm_time_format(mm_now_ms() + MM_LOCAL_OFFSET_MS, day);
 	day[10] = '\0';
-	snprintf(no, sizeof(no), "MN-%.4s%.2s%.2s-%lld", day, day + 5, day + 8, (long long)(mm_now_ms() % 100000000));
+	{
+		/* unique without a counter: the day and 32 random bits */
+		unsigned char r[4];
+		char hex[9];
+		mm_random(r, sizeof(r));
+		mm_hex_encode(hex, r, sizeof(r));
+		snprintf(no, sizeof(no), "MN-%.4s%.2s%.2s-%s", day, day + 5, day + 8, hex);
+	}
 	snprintf(item, sizeof(item), "マイナンバー出力ファイル %s", filename);
 	rec = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "takeout_no", no, "item", item, "item_class",
 	    "mynumber", "person", (json_int_t)person, "destination", destination, "purpose", purpose, "planned_takeout", day,

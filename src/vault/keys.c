@@ -7,6 +7,7 @@
  */
 #include "vault/vault.h"
 #include "base/fs.h"
+#include "base/str.h"
 #include "crypto/keyfile.h"
 
 #include <dirent.h>
@@ -67,9 +68,14 @@ kek_load(struct mamori *m, const char *epoch, int64_t gen, unsigned char key[MM_
 
 	kek_path(m, epoch, gen, path, sizeof(path));
 	rc = mm_keyfile_load(path, key, MM_AEAD_KEY_BYTES, err);
-	if (rc == MM_ENOTFOUND || (rc != 0 && access(path, F_OK) != 0))
-		return mm_err_set(err, MM_ECORRUPT, "number",
+	if (rc == MM_ENOTFOUND || (rc != 0 && access(path, F_OK) != 0)) {
+		/* not a fault: the epoch was shredded on purpose, and with it this copy of the number */
+		mm_err_set(err, MM_ENOTFOUND, "number",
 		    "the key of retention epoch %s is gone: the numbers of that epoch were destroyed", epoch);
+		mm_strlcpy(err->rule, "shredded", sizeof(err->rule));
+		snprintf(err->msg_ja, sizeof(err->msg_ja), "保管期 %s の鍵は破棄済みです（この期の番号は削除されています）", epoch);
+		return MM_ENOTFOUND;
+	}
 	return rc;
 }
 

@@ -1,23 +1,12 @@
 /*
- * Numbers as people type them: full-width digits (０–９), hyphens (- － ー ‐) and spaces (ASCII and
- * full-width) are accepted and dropped; then the check digit of the 総務省令 (個人番号) or of the
+ * Numbers as people type them: full-width digits (０–９), hyphens, dashes and spaces
+ * (mm_number_separator) are accepted and dropped; then the check digit of the 総務省令 (個人番号) or of the
  * 法人番号. Messages never repeat the number.
  */
 #include "vault/vault.h"
 #include "base/mynumber.h"
 
 #include <string.h>
-
-static size_t
-skip_separator(const char *s)
-{
-	static const char *const seps[] = {" ", "-", "　", "－", "ー", "‐", "−"};
-
-	for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++)
-		if (strncmp(s, seps[i], strlen(seps[i])) == 0)
-			return strlen(seps[i]);
-	return 0;
-}
 
 int
 vault_number_normalise(const char *in, int corporate, char out[VAULT_NUMBER_MAX + 1], struct mm_err *err)
@@ -37,7 +26,7 @@ vault_number_normalise(const char *in, int corporate, char out[VAULT_NUMBER_MAX 
 				out[n] = (char)('0' + u[2] - 0x90);
 			n++;
 			s += 3;
-		} else if ((k = skip_separator(s)) != 0) {
+		} else if ((k = mm_number_separator(s)) != 0) {
 			s += k;
 		} else {
 			out[0] = '\0';

@@ -7,6 +7,7 @@
 #include "base/time.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -127,7 +128,8 @@ month_range(const char *month, char from[11], char to[11])
 {
 	int y, m, n = 0;
 
-	if (month == NULL || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || month[n] != '\0' || m < 1 || m > 12 ||
+	if (month == NULL || strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || month[n] != '\0' ||
+	    m < 1 || m > 12 ||
 	    y < 2000 || y > 9999)
 		return -1;
 	snprintf(from, 11, "%04d-%02d-01", y, m);

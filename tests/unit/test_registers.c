@@ -29,6 +29,14 @@ test_mynumber_found_in_text_in_any_writing(void **state)
 	assert_true(mm_text_has_mynumber("1234 5678 9018"));
 	assert_true(mm_text_has_mynumber("１２３４５６７８９０１８"));
 	assert_true(mm_text_has_mynumber("１２３４－５６７８－９０１８"));
+	assert_true(mm_text_has_mynumber("6161‐6161‐6169"));       /* U+2010 */
+	assert_true(mm_text_has_mynumber("6161−6161−6169"));       /* U+2212 */
+	assert_true(mm_text_has_mynumber("6161  6161  6169"));
+	assert_true(mm_text_has_mynumber("6161 - 6161 - 6169"));
+	/* a date and a time that happen to make 12 digits with a valid check digit are not a number */
+	assert_true(mm_mynumber_valid("202604010901"));
+	assert_false(mm_text_has_mynumber("2026-04-01 0901"));
+	assert_false(mm_text_has_mynumber("1234-56-78-9018"));
 	/* not a My Number: wrong check digit, longer or shorter runs, phone numbers */
 	assert_false(mm_text_has_mynumber("123456789012"));
 	assert_false(mm_text_has_mynumber("1234567890180"));
