@@ -14,6 +14,7 @@ import { MfaPage, RecoveryCodesPage } from './pages/Mfa'
 import { PasswordPage } from './pages/Password'
 import { LedgerImportPage, LedgerListPage, LedgerRecordPage, LedgersPage } from './pages/Ledgers'
 import { PeoplePage, PersonFormPage } from './pages/People'
+import { MyNumberPage, SubjectPage } from './pages/MyNumber'
 import { ADMIN_NAV, MAIN_NAV, permissionFor, routeFromHash, sectionOf, viewKeyOf, type Route } from './routes'
 
 // ---- routing: hash routes, so the server only serves / and /assets/* ----
@@ -358,6 +359,10 @@ function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissi
       return <LedgerRecordPage key={`${route.name}/${route.id}`} name={route.name} id={route.id} />
     case 'ledgerImport':
       return <LedgerImportPage key={route.name} name={route.name} />
+    case 'mynumber':
+      return <MyNumberPage key={route.view} view={route.view} query={route.query} />
+    case 'mynumberSubject':
+      return <SubjectPage key={route.id} id={route.id} />
     default: {
       const item = MAIN_NAV.find((n) => n.page === route.page)
       return <ComingSoonPage title={item ? t[item.label] : t.navDashboard} />

@@ -2,13 +2,23 @@
 import type { MessageKey } from './i18n'
 
 export type Route =
-  | { page: 'dashboard' | 'duties' | 'approvals' | 'ledgers' | 'mynumber' | 'password' | 'people' | 'personNew' | 'accounts' }
+  | { page: 'dashboard' | 'duties' | 'approvals' | 'ledgers' | 'password' | 'people' | 'personNew' | 'accounts' }
   | { page: 'personEdit'; id: number }
   // 台帳: one ledger's list (its search/filters/sort/page in `query`), a new record, a record, CSV import
   | { page: 'ledger'; name: string; query: string }
   | { page: 'ledgerNew'; name: string }
   | { page: 'ledgerRecord'; name: string; id: number }
   | { page: 'ledgerImport'; name: string }
+  // マイナンバー: one of its views (the subject list and the monthly report keep their query), a subject.
+  // Never a number in a hash: the query holds only search words, filters, a page, a month.
+  | { page: 'mynumber'; view: MyNumberView; query: string }
+  | { page: 'mynumberSubject'; id: number }
+
+/** The views of the マイナンバー section (#/mynumber/VIEW; the subject list is #/mynumber). */
+export const MYNUMBER_VIEWS = ['subjects', 'about', 'new', 'export', 'queue', 'scopes', 'grants', 'mistakes', 'report', 'records', 'requests'] as const
+export type MyNumberView = (typeof MYNUMBER_VIEWS)[number]
+/** The views whose query (search, filters, page, month) is part of the hash. */
+const MYNUMBER_QUERY_VIEWS: readonly MyNumberView[] = ['subjects', 'report']
 
 export type Page = Route['page']
 
@@ -35,6 +45,8 @@ export function sectionOf(page: Page): Page {
     case 'ledgerRecord':
     case 'ledgerImport':
       return 'ledgers'
+    case 'mynumberSubject':
+      return 'mynumber'
     default:
       return page
   }
@@ -58,6 +70,14 @@ export function routeFromHash(hash: string): Route {
     if (ID.test(c)) return { page: 'ledgerRecord', name: b, id: Number(c) }
     return { page: 'ledger', name: b, query: '' }
   }
+  if (a === 'mynumber') {
+    const subjects: Route = { page: 'mynumber', view: 'subjects', query: '' }
+    if (b === undefined) return { ...subjects, query }
+    if (b === 'subjects') return c !== undefined && ID.test(c) && parts.length === 3 ? { page: 'mynumberSubject', id: Number(c) } : subjects
+    if (parts.length > 2 || !(MYNUMBER_VIEWS as readonly string[]).includes(b)) return subjects
+    const view = b as MyNumberView
+    return { page: 'mynumber', view, query: MYNUMBER_QUERY_VIEWS.includes(view) ? query : '' }
+  }
   if (a === 'admin') {
     if (b === 'people') {
       if (c === undefined) return { page: 'people' }
@@ -68,7 +88,7 @@ export function routeFromHash(hash: string): Route {
     if (b === 'accounts') return { page: 'accounts' }
     return { page: 'dashboard' }
   }
-  const simple = ['dashboard', 'duties', 'approvals', 'ledgers', 'mynumber', 'password'] as const
+  const simple = ['dashboard', 'duties', 'approvals', 'ledgers', 'password'] as const
   return { page: (simple as readonly string[]).includes(a) ? (a as (typeof simple)[number]) : 'dashboard' }
 }
 
@@ -90,6 +110,12 @@ export function hashOf(r: Route): string {
       return `#/ledgers/${r.name}/${r.id}`
     case 'ledgerImport':
       return `#/ledgers/${r.name}/import`
+    case 'mynumber': {
+      const path = r.view === 'subjects' ? '#/mynumber' : `#/mynumber/${r.view}`
+      return r.query ? `${path}?${r.query}` : path
+    }
+    case 'mynumberSubject':
+      return `#/mynumber/subjects/${r.id}`
     default:
       return `#/${r.page}`
   }
@@ -100,7 +126,8 @@ export function hashOf(r: Route): string {
  * are the same page (focus stays on the control that changed them).
  */
 export function viewKeyOf(r: Route): string {
-  return r.page === 'ledger' ? hashOf({ ...r, query: '' }) : hashOf(r)
+  if (r.page === 'ledger' || r.page === 'mynumber') return hashOf({ ...r, query: '' })
+  return hashOf(r)
 }
 
 /** The permission a page needs (besides being signed in); undefined: everyone. */

@@ -80,7 +80,7 @@ const ledgerPath = (name: string) => `/api/registers/${encodeURIComponent(name)}
 // ---- loading ----
 
 /** GET one thing; `reload()` gets it again. Keeps the last value while a new one loads. */
-function useGet<T>(path: string | null): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
+export function useGet<T>(path: string | null): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
   const [data, setData] = useState<T | null>(null)
   const [error, setError] = useState<unknown>(null)
   const [loading, setLoading] = useState(false)
