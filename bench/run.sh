@@ -10,11 +10,15 @@
 #   c. durable audited writes (journal add --stdin)      vs sqlite3, same synchronous=FULL
 #   d. mamori audit verify over a long trail             vs b2sum over the same amount of text
 #   e. footprint: binary size, idle RSS, exec -> first 200 on /healthz
+#   f-h. the ledgers: bench/registers.sh, run at the end (100,000 assets, wrk -t2 -c64 vs nginx,
+#        exports, growth from 10,000 to 1,000,000 rows, query plans); see its header
 # Everything lives in one temporary directory; every process started here is stopped on exit.
-# No network access is needed (only 127.0.0.1). Takes about 75 seconds.
+# No network access is needed (only 127.0.0.1). Takes about 75 seconds, plus about 5 minutes for
+# the ledgers.
 #
 # Knobs (environment): BENCH_DURATION (wrk duration, default 10s), BENCH_JOURNAL_N (2000),
-# BENCH_AUDIT_EVENTS (50000), BENCH_READY_RUNS (20), BENCH_RUNS (hyperfine runs, 3).
+# BENCH_AUDIT_EVENTS (50000), BENCH_READY_RUNS (20), BENCH_RUNS (hyperfine runs, 3),
+# BENCH_REGISTERS (1; 0 skips bench/registers.sh; its own knobs are in its header).
 set -eu
 
 die() {
@@ -579,4 +583,13 @@ echo "| e. idle RSS | ≤ 30 MB | $(fmt "$(calc "$IDLE_RSS / 1024")" 1) MiB | �
 echo "| e. ready to serve | ≤ 100 ms | $(fmt "$READY_MS" 1) ms | — | $(met "$READY_MS <= 100") |"
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+
+# ---------------------------------------------------------------------------------------------
+# f-h. the ledgers (a script of its own: it needs its own data directories and a session)
+
+if [ "${BENCH_REGISTERS:-1}" != 0 ]; then
+	note "f-h. the ledgers: bench/registers.sh"
+	"$(dirname "$0")/registers.sh" "$BIN" || die "bench/registers.sh failed"
+fi
 note "done"

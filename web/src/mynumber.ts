@@ -36,7 +36,7 @@ export type Subject = {
 
 export type Purpose = { code: string; label: string; label_en?: string; kinds: string[] }
 
-export type SubjectPage = { items: Subject[]; total: number; page: number; per_page: number }
+export type SubjectPage = { items: Subject[]; total: number; total_capped?: boolean; page: number; per_page: number }
 
 // ---- the number as typed ----
 

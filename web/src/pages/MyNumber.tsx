@@ -359,7 +359,7 @@ function SubjectsView({ query }: { query: string }) {
             <Stack gap={0.75}>
               <Cluster align="center" justify="space-between">
                 <Text size="S" color="TEXT_GREY" role="status" className="mn-count">
-                  {total === 0 ? fmt(t.count, { count: 0 }) : fmt(t.rowRange, { total, from: range.from, to: range.to })}
+                  {total === 0 ? fmt(t.count, { count: 0 }) : fmt(data?.total_capped ? t.rowRangeCapped : t.rowRange, { total, from: range.from, to: range.to })}
                 </Text>
                 <Text size="S" color="TEXT_GREY">
                   {t.mnMaskedNote}
