@@ -202,7 +202,9 @@ test('My Number: register with the live check digit, masked list, reveal for a p
   assert.ok(offered.includes('withholding') && !offered.includes('partner_payment'), `purposes of an employee: ${offered}`)
   await h.page.getByRole('checkbox', { name: '源泉徴収票作成事務' }).check()
   const number = h.page.getByLabel(/^個人番号/)
-  assert.equal(await number.getAttribute('type'), 'password')
+  // not a password field (no password manager may offer to keep it), but drawn as discs
+  assert.equal(await number.getAttribute('type'), 'text')
+  assert.equal(await number.evaluate((el) => getComputedStyle(el).webkitTextSecurity), 'disc')
   assert.equal(await number.getAttribute('autocomplete'), 'off')
   const indicator = h.page.locator('.mn-check')
   assert.equal(await indicator.getAttribute('data-check'), 'empty')

@@ -454,8 +454,10 @@ function checkText(t: Messages, c: NumberCheck, corporate: boolean): string {
 }
 
 /**
- * The number, typed into a password-style field that React does not control (its value stays in the
- * DOM property, never in an attribute, state or the URL); beside it, the check-digit indicator.
+ * The number, typed into a field that React does not control (its value stays in the DOM property,
+ * never in an attribute, state or the URL); beside it, the check-digit indicator. A text field drawn
+ * with discs rather than a password field: browsers offer to save password fields in their password
+ * managers (often synced to a cloud), which must never happen to a My Number.
  */
 function NumberField({
   id,
@@ -492,7 +494,7 @@ function NumberField({
           id={id}
           ref={inputRef}
           name="mn-number"
-          type="password"
+          type="text"
           autoComplete="off"
           data-1p-ignore
           data-lpignore="true"
@@ -500,7 +502,7 @@ function NumberField({
           inputMode="numeric"
           spellCheck={false}
           autoCapitalize="none"
-          className="mono"
+          className="mono mn-number-input"
           width="16em"
           onChange={(e) => setCheck(checkNumber(e.target.value, corporate))}
         />
