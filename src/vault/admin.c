@@ -11,13 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void
-bad(json_t *errors, const char *field, const char *rule, const char *ja, const char *en)
-{
-	json_array_append_new(errors, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "rule", rule, "message", en,
-	    "message_ja", ja));
-}
-
 static const char *
 text(json_t *in, const char *field, size_t max, json_t *errors)
 {
@@ -25,35 +18,14 @@ text(json_t *in, const char *field, size_t max, json_t *errors)
 	long n;
 
 	if (s == NULL || *s == '\0') {
-		bad(errors, field, "required", "入力してください", "is required");
+		vault_bad(errors, field, "required", "入力してください", "is required");
 		return NULL;
 	}
 	if ((n = mm_utf8_check(s, strlen(s), 1)) < 0 || (size_t)n > max) {
-		bad(errors, field, "max_length", "長すぎるか、使えない文字が含まれています", "too long or holds control characters");
+		vault_bad(errors, field, "max_length", "長すぎるか、使えない文字が含まれています", "too long or holds control characters");
 		return NULL;
 	}
 	return s;
-}
-
-/* Runs the audited change body(x, arg) in one transaction; errors collected in errs. */
-static int
-finish(struct vault_ctx *x, int rc, json_t *errs, json_t **errors, struct mm_err *err)
-{
-	if (rc == 0 && json_array_size(errs) > 0) {
-		const json_t *e = json_array_get(errs, 0);
-		rc = mm_err_input(err, json_string_value(json_object_get(e, "field")),
-		    json_string_value(json_object_get(e, "rule")), json_string_value(json_object_get(e, "message_ja")),
-		    "%s", json_string_value(json_object_get(e, "message")));
-	}
-	if (rc == 0)
-		rc = store_commit(x->st, err);
-	else
-		store_rollback(x->st);
-	if (errors && rc != 0 && json_array_size(errs) > 0)
-		*errors = errs;
-	else
-		json_decref(errs);
-	return rc;
 }
 
 static int
@@ -128,10 +100,10 @@ vault_scope_set(struct vault_ctx *x, int64_t account_id, json_t *purposes, json_
 
 	*errors = NULL;
 	if (!json_is_array(purposes))
-		bad(errs, "purposes", "type", "利用目的の一覧で指定してください", "purposes is a list of codes");
+		vault_bad(errs, "purposes", "type", "利用目的の一覧で指定してください", "purposes is a list of codes");
 	json_array_foreach(purposes, i, p)
 		if (!json_is_string(p) || !policy_list_has(x->m->md_policy, POLICY_MYNUMBER_PURPOSES, json_string_value(p))) {
-			bad(errs, "purposes", "choice", "プロファイルにない利用目的です", "not a purpose of the profile");
+			vault_bad(errs, "purposes", "choice", "プロファイルにない利用目的です", "not a purpose of the profile");
 			break;
 		}
 	if ((rc = store_begin(x->st, err)) != 0) {
@@ -139,17 +111,17 @@ vault_scope_set(struct vault_ctx *x, int64_t account_id, json_t *purposes, json_
 		return rc;
 	}
 	if (json_array_size(errs) > 0)
-		return finish(x, 0, errs, errors, err);
+		return vault_finish(x, 0, errs, errors, err);
 	if ((rc = store_prepare(x->st, "SELECT 1 FROM account WHERE id = $1", &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	store_bind_int(s, "$1", account_id);
 	rc = store_step(s, err);
 	store_finalize(s);
 	if (rc != STORE_ROW)
-		return finish(x, rc < 0 ? rc : mm_err_set(err, MM_ENOTFOUND, "id", "no account %lld", (long long)account_id),
+		return vault_finish(x, rc < 0 ? rc : mm_err_set(err, MM_ENOTFOUND, "id", "no account %lld", (long long)account_id),
 		    errs, errors, err);
 	if ((rc = store_prepare(x->st, "DELETE FROM mn_handler_scope WHERE account_id = $1", &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	store_bind_int(s, "$1", account_id);
 	rc = store_step(s, err);
 	store_finalize(s);
@@ -164,7 +136,7 @@ vault_scope_set(struct vault_ctx *x, int64_t account_id, json_t *purposes, json_
 	}
 	if (rc >= 0)
 		rc = audit_admin(x, "mynumber.scope", "account", account_id, err);
-	return finish(x, rc < 0 ? rc : rc, errs, errors, err);
+	return vault_finish(x, rc < 0 ? rc : rc, errs, errors, err);
 }
 
 /* ---- IT-staff grants ---- */
@@ -192,7 +164,7 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 
 	*errors = NULL;
 	if (until == NULL || mm_time_parse(until, &end) != 0 || end <= now)
-		bad(errs, "ends_at", "datetime", "終了日時を今より後の日時で指定してください", "ends_at must be a time after now");
+		vault_bad(errs, "ends_at", "datetime", "終了日時を今より後の日時で指定してください", "ends_at must be a time after now");
 	else if (!policy_is_unset(x->m->md_policy, POLICY_MYNUMBER_IT_ACCESS_MAX) &&
 	    end - now > policy_ms(x->m->md_policy, POLICY_MYNUMBER_IT_ACCESS_MAX)) {
 		char ja[120], en[120];
@@ -200,7 +172,7 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		    POLICY_MYNUMBER_IT_ACCESS_MAX));
 		snprintf(en, sizeof(en), "a grant lasts at most %s", policy_value_text(x->m->md_policy,
 		    POLICY_MYNUMBER_IT_ACCESS_MAX));
-		bad(errs, "ends_at", "too_long", ja, en);
+		vault_bad(errs, "ends_at", "too_long", ja, en);
 	}
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
@@ -210,23 +182,23 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		/* IT staff: an account that holds the sysadmin role (003 §7.1 情報システム部門の担当者) */
 		if ((rc = store_prepare(x->st, "SELECT 1 FROM account a JOIN account_role r ON r.account_id = a.id"
 		    " WHERE a.login = $1 AND r.role = 'sysadmin' AND a.disabled_at IS NULL", &s, err)) != 0)
-			return finish(x, rc, errs, errors, err);
+			return vault_finish(x, rc, errs, errors, err);
 		store_bind_text(s, "$1", login);
 		rc = store_step(s, err);
 		store_finalize(s);
 		if (rc < 0)
-			return finish(x, rc, errs, errors, err);
+			return vault_finish(x, rc, errs, errors, err);
 		if (rc != STORE_ROW)
-			bad(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
+			vault_bad(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
 			    "the login must be an enabled sysadmin account");
 	}
 	if (json_array_size(errs) > 0)
-		return finish(x, 0, errs, errors, err);
+		return vault_finish(x, 0, errs, errors, err);
 	mm_time_format(now, now_s);
 	mm_time_format(end, end_s);
 	if ((rc = store_prepare(x->st, "INSERT INTO mn_grant (login, reason, starts_at, ends_at, granted_by, granted_at)"
 	    " VALUES ($1, $2, $3, $4, $5, $3)", &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	store_bind_text(s, "$1", login);
 	store_bind_text(s, "$2", reason);
 	store_bind_text(s, "$3", now_s);
@@ -238,7 +210,7 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		*id = store_last_id(x->st);
 		rc = audit_admin(x, "mynumber.grant", "mynumber_grant", *id, err);
 	}
-	return finish(x, rc, errs, errors, err);
+	return vault_finish(x, rc, errs, errors, err);
 }
 
 int
@@ -253,7 +225,7 @@ vault_grant_revoke(struct vault_ctx *x, int64_t id, struct mm_err *err)
 		return rc;
 	if ((rc = store_prepare(x->st, "UPDATE mn_grant SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &s,
 	    err)) != 0)
-		return finish(x, rc, json_array(), NULL, err);
+		return vault_finish(x, rc, json_array(), NULL, err);
 	store_bind_int(s, "$1", id);
 	store_bind_text(s, "$2", now_s);
 	rc = store_step(s, err);
@@ -262,7 +234,7 @@ vault_grant_revoke(struct vault_ctx *x, int64_t id, struct mm_err *err)
 		rc = mm_err_set(err, MM_ENOTFOUND, "id", "no grant %lld in force", (long long)id);
 	if (rc >= 0)
 		rc = audit_admin(x, "mynumber.grant_revoke", "mynumber_grant", id, err);
-	return finish(x, rc, json_array(), NULL, err);
+	return vault_finish(x, rc, json_array(), NULL, err);
 }
 
 int
@@ -307,18 +279,18 @@ vault_mistake_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors,
 	*errors = NULL;
 	/* the report describes what came and from whom; it must not carry the number itself */
 	if (d && mm_text_has_mynumber(d))
-		bad(errs, "description", "mynumber", "個人番号そのものは書かないでください（届いた経緯だけを書きます）",
+		vault_bad(errs, "description", "mynumber", "個人番号そのものは書かないでください（届いた経緯だけを書きます）",
 		    "do not write the number itself; describe how it arrived");
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
 		return rc;
 	}
 	if (json_array_size(errs) > 0)
-		return finish(x, 0, errs, errors, err);
+		return vault_finish(x, 0, errs, errors, err);
 	mm_time_format(mm_now_ms(), now_s);
 	if ((rc = store_prepare(x->st, "INSERT INTO mn_mistake (reported_by, reported_at, description) VALUES ($1, $2, $3)",
 	    &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	store_bind_text(s, "$1", x->who->login);
 	store_bind_text(s, "$2", now_s);
 	store_bind_text(s, "$3", d);
@@ -328,7 +300,7 @@ vault_mistake_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors,
 		*id = store_last_id(x->st);
 		rc = audit_admin(x, "mynumber.mistake_report", "mynumber_mistake", *id, err);
 	}
-	return finish(x, rc, errs, errors, err);
+	return vault_finish(x, rc, errs, errors, err);
 }
 
 int
@@ -346,11 +318,11 @@ vault_mistake_resolve(struct vault_ctx *x, int64_t id, json_t *in, json_t **erro
 		return rc;
 	}
 	if (json_array_size(errs) > 0)
-		return finish(x, 0, errs, errors, err);
+		return vault_finish(x, 0, errs, errors, err);
 	mm_time_format(mm_now_ms(), now_s);
 	if ((rc = store_prepare(x->st, "UPDATE mn_mistake SET state = 'resolved', resolved_by = $2, resolved_at = $3,"
 	    " action = $4 WHERE id = $1 AND state = 'open'", &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	store_bind_int(s, "$1", id);
 	store_bind_text(s, "$2", x->who->login);
 	store_bind_text(s, "$3", now_s);
@@ -361,7 +333,7 @@ vault_mistake_resolve(struct vault_ctx *x, int64_t id, json_t *in, json_t **erro
 		rc = mm_err_set(err, MM_ENOTFOUND, "id", "no open report %lld", (long long)id);
 	if (rc >= 0)
 		rc = audit_admin(x, "mynumber.mistake_resolve", "mynumber_mistake", id, err);
-	return finish(x, rc, errs, errors, err);
+	return vault_finish(x, rc, errs, errors, err);
 }
 
 /* ---- requests from individuals ---- */
@@ -397,19 +369,19 @@ vault_request_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors,
 
 	*errors = NULL;
 	if (kind == NULL || (strcmp(kind, "disclosure") && strcmp(kind, "correction") && strcmp(kind, "stop")))
-		bad(errs, "kind", "choice", "開示・訂正・利用停止から選んでください", "kind is disclosure, correction or stop");
+		vault_bad(errs, "kind", "choice", "開示・訂正・利用停止から選んでください", "kind is disclosure, correction or stop");
 	if (!date_ok(received))
-		bad(errs, "received_on", "date", "受付日を入力してください", "received_on is a date");
+		vault_bad(errs, "received_on", "date", "受付日を入力してください", "received_on is a date");
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
 		return rc;
 	}
 	if (json_array_size(errs) > 0)
-		return finish(x, 0, errs, errors, err);
+		return vault_finish(x, 0, errs, errors, err);
 	mm_time_format(mm_now_ms(), now_s);
 	if ((rc = store_prepare(x->st, "INSERT INTO mn_request (subject_id, kind, received_on, identity_checked, created_by,"
 	    " created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $5, $6)", &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	if (subject > 0)
 		store_bind_int(s, "$1", subject);
 	else
@@ -425,7 +397,7 @@ vault_request_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors,
 		*id = store_last_id(x->st);
 		rc = audit_admin(x, "mynumber.request", "mynumber_request", *id, err);
 	}
-	return finish(x, rc, errs, errors, err);
+	return vault_finish(x, rc, errs, errors, err);
 }
 
 int
@@ -441,22 +413,22 @@ vault_request_update(struct vault_ctx *x, int64_t id, json_t *in, json_t **error
 
 	*errors = NULL;
 	if (decision && strcmp(decision, "pending") && strcmp(decision, "granted") && strcmp(decision, "refused"))
-		bad(errs, "decision", "choice", "決定を選んでください", "decision is pending, granted or refused");
+		vault_bad(errs, "decision", "choice", "決定を選んでください", "decision is pending, granted or refused");
 	if (decision && strcmp(decision, "refused") == 0 && (reason == NULL || *reason == '\0'))
-		bad(errs, "reason", "required", "開示等をしない理由を記入してください（004 4章 6.1）", "a refusal needs its reason");
+		vault_bad(errs, "reason", "required", "開示等をしない理由を記入してください（004 4章 6.1）", "a refusal needs its reason");
 	if (notified && *notified && !date_ok(notified))
-		bad(errs, "notified_on", "date", "通知日を日付で入力してください", "notified_on is a date");
+		vault_bad(errs, "notified_on", "date", "通知日を日付で入力してください", "notified_on is a date");
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
 		return rc;
 	}
 	if (json_array_size(errs) > 0)
-		return finish(x, 0, errs, errors, err);
+		return vault_finish(x, 0, errs, errors, err);
 	mm_time_format(mm_now_ms(), now_s);
 	if ((rc = store_prepare(x->st, "UPDATE mn_request SET decision = coalesce($2, decision), reason = coalesce($3, reason),"
 	    " notified_on = coalesce($4, notified_on), identity_checked = coalesce($5, identity_checked), updated_by = $6,"
 	    " updated_at = $7 WHERE id = $1", &s, err)) != 0)
-		return finish(x, rc, errs, errors, err);
+		return vault_finish(x, rc, errs, errors, err);
 	store_bind_int(s, "$1", id);
 	store_bind_text(s, "$2", decision);
 	store_bind_text(s, "$3", reason);
@@ -473,5 +445,5 @@ vault_request_update(struct vault_ctx *x, int64_t id, json_t *in, json_t **error
 		rc = mm_err_set(err, MM_ENOTFOUND, "id", "no request %lld", (long long)id);
 	if (rc >= 0)
 		rc = audit_admin(x, "mynumber.request_update", "mynumber_request", id, err);
-	return finish(x, rc, errs, errors, err);
+	return vault_finish(x, rc, errs, errors, err);
 }

@@ -210,3 +210,36 @@ vault_inspection(struct vault_ctx *x, const char *year, json_t **out, struct mm_
 	    "mistakes", mistakes);
 	return 0;
 }
+
+void
+vault_bad(json_t *errors, const char *field, const char *rule, const char *ja, const char *en)
+{
+	json_array_append_new(errors, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "rule", rule, "message", en,
+	    "message_ja", ja));
+}
+
+int
+vault_first_error(json_t *errors, struct mm_err *err)
+{
+	const json_t *e = json_array_get(errors, 0);
+
+	return mm_err_input(err, json_string_value(json_object_get(e, "field")),
+	    json_string_value(json_object_get(e, "rule")), json_string_value(json_object_get(e, "message_ja")), "%s",
+	    json_string_value(json_object_get(e, "message")));
+}
+
+int
+vault_finish(struct vault_ctx *x, int rc, json_t *errs, json_t **errors, struct mm_err *err)
+{
+	if (rc == 0 && json_array_size(errs) > 0)
+		rc = vault_first_error(errs, err);
+	if (rc == 0)
+		rc = store_commit(x->st, err);
+	else
+		store_rollback(x->st);
+	if (errors && rc != 0 && json_array_size(errs) > 0)
+		*errors = errs;
+	else
+		json_decref(errs);
+	return rc;
+}

@@ -122,6 +122,16 @@ int vault_records(struct vault_ctx *x, const char *from, const char *to, json_t 
 int vault_report_month(struct vault_ctx *x, const char *month, json_t **out, struct mm_err *err);
 int vault_inspection(struct vault_ctx *x, const char *year, json_t **out, struct mm_err *err);
 
+/* Appends {field, rule, message, message_ja} to errors. */
+void vault_bad(json_t *errors, const char *field, const char *rule, const char *ja, const char *en);
+/* err from the first of errors; returns MM_EINVAL. */
+int vault_first_error(json_t *errors, struct mm_err *err);
+/*
+ * Ends a change: commits when rc is 0 and errs is empty, else rolls back; hands errs to *errors when
+ * the change failed with some (errors may be NULL). Returns the result.
+ */
+int vault_finish(struct vault_ctx *x, int rc, json_t *errs, json_t **errors, struct mm_err *err);
+
 /* ---- administration (admin.c) ---- */
 
 int vault_scope_get(struct vault_ctx *x, int64_t account_id, json_t **out, struct mm_err *err);
