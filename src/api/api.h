@@ -107,6 +107,9 @@ void api_mynumber_requests(struct http_ctx *ctx, struct http_request *req, struc
 void api_mynumber_request_add(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_mynumber_request_update(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_mynumber_epochs(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_check(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_duties_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_duties_complete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_healthz(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_openapi(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 

@@ -65,6 +65,9 @@ const struct http_route api_routes[] = {
     {"POST", "/api/mynumber/requests", api_mynumber_request_add},
     {"PATCH", "/api/mynumber/requests/{id}", api_mynumber_request_update},
     {"GET", "/api/mynumber/epochs", api_mynumber_epochs},
+    {"GET", "/api/check", api_check},
+    {"GET", "/api/duties", api_duties_list},
+    {"POST", "/api/duties/{code}/completions", api_duties_complete},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

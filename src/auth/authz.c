@@ -36,6 +36,9 @@ static const char *const perms[PERM_COUNT] = {
     [PERM_MYNUMBER_REVEAL] = "mynumber.reveal",
     [PERM_MYNUMBER_MANAGE] = "mynumber.manage",
     [PERM_MYNUMBER_REPORT] = "mynumber.report",
+    [PERM_CHECK_READ] = "check.read",
+    [PERM_DUTIES_READ] = "duties.read",
+    [PERM_DUTIES_COMPLETE] = "duties.complete",
 };
 
 #define R(r) (1u << (r))
@@ -67,6 +70,11 @@ static const unsigned table[PERM_COUNT] = {
     [PERM_MYNUMBER_REVEAL] = R(ROLE_MYNUMBER_HANDLER),
     [PERM_MYNUMBER_MANAGE] = R(ROLE_MYNUMBER_MANAGER),
     [PERM_MYNUMBER_REPORT] = ~0u,
+    /* the duties calendar: the owners of duties (src/workflow/duties.c) read and complete them */
+    [PERM_CHECK_READ] = READERS,
+    [PERM_DUTIES_READ] = READERS | R(ROLE_MYNUMBER_MANAGER) | R(ROLE_EDUCATION_LEAD),
+    [PERM_DUTIES_COMPLETE] = R(ROLE_SECURITY_OFFICER) | R(ROLE_SYSADMIN) | R(ROLE_MYNUMBER_MANAGER) |
+        R(ROLE_EDUCATION_LEAD) | R(ROLE_AUDITOR),
 };
 
 const char *

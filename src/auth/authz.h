@@ -43,6 +43,9 @@ enum perm {
 	PERM_MYNUMBER_REVEAL, /* a number in clear: also needs the purpose in the handler's scope */
 	PERM_MYNUMBER_MANAGE,
 	PERM_MYNUMBER_REPORT, /* report a number received by mistake */
+	PERM_CHECK_READ,      /* overdue duties and violations (mamori check) */
+	PERM_DUTIES_READ,     /* the duties calendar */
+	PERM_DUTIES_COMPLETE, /* record a completion: then only the duty's owner role or security_officer */
 	PERM_COUNT
 };
 

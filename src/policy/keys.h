@@ -74,6 +74,10 @@
 	    "check of a LAN connection after its approval")                                         \
 	X(CYCLE_LAN_EXPIRY_NOTICE, "cycle", "lan_expiry_notice", DURATION, 0, 0,                    \
 	    "notice before a LAN connection expires")                                               \
+	X(CYCLE_DUE_SOON, "cycle", "due_soon", DURATION, 0, 0,                                      \
+	    "a duty shows as due this long before its due date")                                    \
+	X(CYCLE_EXPIRY_NOTICE, "cycle", "expiry_notice", DURATION, 0, 0,                            \
+	    "notice before a licence, lease or warranty ends")                                      \
 	X(DEVICE_SCREEN_LOCK_PC, "device", "screen_lock_pc", DURATION, 0, 0,                        \
 	    "longest screen-lock delay of a PC")                                                    \
 	X(DEVICE_SCREEN_LOCK_SMART, "device", "screen_lock_smart", DURATION, 0, 0,                  \

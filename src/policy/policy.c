@@ -272,6 +272,43 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 	return set_value(c, (enum policy_key)k, v->v_text);
 }
 
+/*
+ * A policy.ini written by an older mamori lacks the keys added since. When it names a built-in
+ * profile, those keys take that profile's value, their source saying so (`mamori policy show`
+ * prints it); a custom profile must still set every key.
+ */
+static int
+fill_from_builtin(struct policy *p)
+{
+	const struct value *nv = &p->p_values[POLICY_PROFILE_NAME];
+	struct policy *base = NULL;
+	const char *text;
+	size_t len;
+	int missing = 0;
+
+	for (int k = 0; k < POLICY_KEY_COUNT; k++)
+		missing |= !p->p_values[k].v_seen;
+	if (!missing || !nv->v_seen || nv->v_unset || (text = policy_builtin(nv->v_text, &len)) == NULL ||
+	    policy_parse(text, len, nv->v_text, &base, NULL) != 0)
+		return 0;
+	for (int k = 0; k < POLICY_KEY_COUNT; k++) {
+		struct value *v = &p->p_values[k];
+		char src[512];
+		if (v->v_seen)
+			continue;
+		*v = base->p_values[k];
+		snprintf(src, sizeof(src), "%s (built-in %s, not in this file)", base->p_values[k].v_source, nv->v_text);
+		v->v_text = strdup(base->p_values[k].v_text);
+		v->v_source = strdup(src);
+		if (v->v_text == NULL || v->v_source == NULL) {
+			policy_free(base);
+			return -1;
+		}
+	}
+	policy_free(base);
+	return 0;
+}
+
 /* Rules that involve more than one key. */
 static int
 check_whole(struct policy *p, const char *name, struct mm_err *err)
@@ -281,6 +318,8 @@ check_whole(struct policy *p, const char *name, struct mm_err *err)
 	    {POLICY_PASSWORD_PRIVILEGED_MIN_CLASSES, POLICY_PASSWORD_PRIVILEGED_REQUIRED_CLASSES},
 	};
 
+	if (fill_from_builtin(p) != 0)
+		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
 	for (int k = 0; k < POLICY_KEY_COUNT; k++)
 		if (!p->p_values[k].v_seen)
 			return mm_err_set(err, MM_EINVAL, keys[k].name, "%s: missing key '%s' in [%s] (%s)",

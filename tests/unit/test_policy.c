@@ -378,16 +378,39 @@ test_empty_value_refused(void **state)
 static void
 test_missing_key_refused(void **state)
 {
-	char *text = profile_with(MIN_LENGTH_10, "; min_length removed ");
+	/* a custom profile (not a built-in name) must set every key */
+	char *named = profile_with("name  = ipa-sme ", "name  = our-company ");
+	char *text = NULL;
 	struct policy *p = (struct policy *)1;
 	struct mm_err err = {0};
+	const char *at = strstr(named, MIN_LENGTH_10);
 
 	(void)state;
+	assert_non_null(at);
+	text = strdup(named);
+	memcpy(text + (at - named), "; min_length removed", strlen("; min_length removed"));
 	assert_int_equal(policy_parse(text, strlen(text), NAME, &p, &err), MM_EINVAL);
 	assert_null(p);
 	assert_string_equal(err.field, "min_length");
 	assert_contains(err.msg, NAME);
 	assert_contains(err.msg, "missing key 'min_length' in [password.general]");
+	free(text);
+	free(named);
+}
+
+static void
+test_missing_key_of_a_builtin_profile_taken_from_it(void **state)
+{
+	/* a policy.ini written by an older mamori lacks the keys added since: they come from the built-in */
+	char *text = profile_with(MIN_LENGTH_10, "; min_length removed ");
+	struct policy *p = NULL;
+	struct mm_err err = {0};
+
+	(void)state;
+	assert_int_equal(policy_parse(text, strlen(text), NAME, &p, &err), 0);
+	assert_int_equal(policy_int(p, POLICY_PASSWORD_GENERAL_MIN_LENGTH), 10);
+	assert_contains(policy_source(p, POLICY_PASSWORD_GENERAL_MIN_LENGTH), "built-in ipa-sme, not in this file");
+	policy_free(p);
 	free(text);
 }
 
@@ -666,6 +689,7 @@ main(void)
 	    cmocka_unit_test(test_bad_classes_and_logins_refused),
 	    cmocka_unit_test(test_empty_value_refused),
 	    cmocka_unit_test(test_missing_key_refused),
+	    cmocka_unit_test(test_missing_key_of_a_builtin_profile_taken_from_it),
 	    cmocka_unit_test(test_min_classes_above_listed_refused),
 	    cmocka_unit_test(test_not_an_ini_line_refused),
 	    cmocka_unit_test(test_indented_continuation_refused),

@@ -1,0 +1,363 @@
+/*
+ * Unit tests of src/workflow (the duties calendar and the violation checks) on a real data
+ * directory made by mamori_init at 2027-04-01 (JST): periodic duties falling due, overdue and done
+ * as MAMORI_NOW moves; completions and their refusals; deadline duties and violations appearing
+ * and clearing as the rows of the ledgers change.
+ */
+#include "unit_store.h"
+
+#include "base/time.h"
+#include "core/mamori.h"
+#include "workflow/workflow.h"
+
+#include <jansson.h>
+#include <string.h>
+
+struct fixture {
+	char tmp[UNIT_PATH_MAX];
+	char data[UNIT_PATH_MAX];
+	struct mamori *m;
+};
+
+static const struct mm_actor operator = {.login = "cli:tester", .client = "local"};
+static const struct principal local = {.pr_local_operator = 1};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct mamori_init_result res;
+	struct mm_err err = {0};
+
+	if (f == NULL)
+		return -1;
+	setenv("MAMORI_NOW", "2027-04-01T09:00:00+09:00", 1);
+	unit_tmpdir(f->tmp);
+	unit_path(f->data, f->tmp, "data");
+	if (mamori_init(f->data, "ipa-sme", "alice", &operator, &res, &err) != 0)
+		fail_msg("mamori_init: %s", err.msg);
+	mm_wipe(&res, sizeof(res));
+	if (mamori_open(f->data, &f->m, &err) != 0)
+		fail_msg("mamori_open: %s", err.msg);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	unsetenv("MAMORI_NOW");
+	mamori_close(f->m);
+	unit_rmtree(f->tmp);
+	free(f);
+	return 0;
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+/* A Japan time as milliseconds. */
+static int64_t
+at(const char *jst)
+{
+	char iso[64];
+	int64_t ms;
+
+	snprintf(iso, sizeof(iso), "%s+09:00", jst);
+	assert_int_equal(mm_time_parse(iso, &ms), 0);
+	return ms;
+}
+
+/* The calendar item of code (and target id, when > 0) at now, or NULL; *cal keeps it alive. */
+static json_t *
+duty_at(struct fixture *f, const char *code, int64_t id, int64_t now, json_t **cal)
+{
+	struct mm_err err = {0};
+	size_t i;
+	json_t *e;
+
+	if (duty_calendar(f->m, f->m->md_store, &local, now, cal, NULL, &err) != 0)
+		fail_msg("duty_calendar: %s", err.msg);
+	json_array_foreach(*cal, i, e) {
+		json_t *t = json_object_get(e, "target");
+		if (strcmp(json_string_value(json_object_get(e, "code")), code) == 0 &&
+		    (id <= 0 || json_integer_value(json_object_get(t, "id")) == id))
+			return e;
+	}
+	return NULL;
+}
+
+/* The state of a duty at a Japan time ("" when not in the calendar). */
+static const char *
+state_at(struct fixture *f, const char *code, int64_t id, const char *jst, char *out, size_t n)
+{
+	json_t *cal, *d = duty_at(f, code, id, at(jst), &cal);
+
+	snprintf(out, n, "%s", d ? json_string_value(json_object_get(d, "state")) : "");
+	json_decref(cal);
+	return out;
+}
+
+/* How many violations of code there are at a Japan time. */
+static int
+violations_at(struct fixture *f, const char *code, const char *jst)
+{
+	struct mm_err err = {0};
+	json_t *v, *e;
+	size_t i;
+	int n = 0;
+
+	if (check_violations(f->m, f->m->md_store, &local, at(jst), &v, NULL, &err) != 0)
+		fail_msg("check_violations: %s", err.msg);
+	json_array_foreach(v, i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "code")), code) == 0)
+			n++;
+		assert_non_null(json_string_value(json_object_get(e, "source")));
+	}
+	json_decref(v);
+	return n;
+}
+
+/* ---- the table ---- */
+
+static void
+test_table_is_sound(void **state)
+{
+	(void)state;
+	assert_true(duty_defs_count() >= 8);
+	for (size_t i = 0; i < duty_defs_count(); i++) {
+		const struct duty_def *d = duty_def_at(i);
+		assert_ptr_equal(duty_def_find(d->code), d);
+		assert_string_equal(policy_key_section(d->cycle), "cycle");
+		assert_true(strlen(d->title_ja) > 0 && strlen(d->title_en) > 0 && strlen(d->source) > 0);
+		assert_true(d->owner < ROLE_COUNT);
+	}
+	assert_null(duty_def_find("no_such_duty"));
+	assert_null(duty_def_find(NULL));
+}
+
+/* ---- periodic duties ---- */
+
+static void
+test_periodic_due_overdue_done(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_err err = {0};
+	char s[16];
+	json_t *cal, *d, *out;
+
+	/* ipa-sme: log_review 1mo from the creation on 2027-04-01; the audit is `unset`: untracked */
+	d = duty_at(f, "log_review", 0, at("2027-04-01T09:00:00"), &cal);
+	assert_non_null(d);
+	assert_string_equal(json_string_value(json_object_get(d, "due")), "2027-05-01");
+	assert_string_equal(json_string_value(json_object_get(d, "state")), "upcoming");
+	assert_string_equal(json_string_value(json_object_get(d, "owner")), "sysadmin");
+	assert_string_equal(json_string_value(json_object_get(d, "cycle")), "1mo");
+	assert_true(json_is_null(json_object_get(d, "last_completion")));
+	json_decref(cal);
+	assert_null(duty_at(f, "security_audit", 0, at("2027-04-01T09:00:00"), &cal));
+	json_decref(cal);
+	/* due two weeks ahead (due_soon 2w), overdue from the day after the due date */
+	assert_string_equal(state_at(f, "log_review", 0, "2027-04-16T23:59:59", s, sizeof(s)), "upcoming");
+	assert_string_equal(state_at(f, "log_review", 0, "2027-04-17T00:00:00", s, sizeof(s)), "due");
+	assert_string_equal(state_at(f, "log_review", 0, "2027-05-01T23:59:59", s, sizeof(s)), "due");
+	assert_string_equal(state_at(f, "log_review", 0, "2027-05-02T00:00:00", s, sizeof(s)), "overdue");
+	/* completed on 05-03: done, due again a month later */
+	setenv("MAMORI_NOW", "2027-05-03T10:00:00+09:00", 1);
+	if (duty_complete(f->m, f->m->md_store, &local, &operator, "log_review", "4月分のログを確認した",
+	    "異常なし", &out, &err) != 0)
+		fail_msg("duty_complete: %s", err.msg);
+	assert_string_equal(json_string_value(json_object_get(out, "state")), "done");
+	assert_string_equal(json_string_value(json_object_get(out, "due")), "2027-06-03");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "last_completion"), "due_on")),
+	    "2027-05-01");
+	json_decref(out);
+	assert_int_equal(unit_query_int(f->m->md_store,
+	    "SELECT count(*) FROM audit_event WHERE action = 'duty.complete' AND target_id = 'log_review'"
+	    " AND details NOT LIKE '%ログ%'"), 1);
+	assert_string_equal(state_at(f, "log_review", 0, "2027-05-19T23:00:00", s, sizeof(s)), "done");
+	assert_string_equal(state_at(f, "log_review", 0, "2027-05-20T00:00:00", s, sizeof(s)), "due");
+	assert_string_equal(state_at(f, "log_review", 0, "2027-06-04T00:00:00", s, sizeof(s)), "overdue");
+	/* completions are append-only */
+	assert_int_not_equal(store_exec(f->m->md_store, "DELETE FROM duty_completion", NULL), 0);
+}
+
+static void
+test_complete_refusals_write_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->m->md_store;
+	struct principal sysadmin = {.pr_account_id = 5, .pr_roles = 1u << ROLE_SYSADMIN};
+	struct principal officer = {.pr_account_id = 6, .pr_roles = 1u << ROLE_SECURITY_OFFICER};
+	struct mm_actor who = {.login = "u5", .client = "127.0.0.1"};
+	int64_t events = unit_query_int(st, "SELECT count(*) FROM audit_event");
+	struct mm_err err = {0};
+	char big[DUTY_TEXT_MAX + 2];
+
+	assert_int_equal(duty_complete(f->m, st, &local, &operator, "nope", "x", NULL, NULL, &err), MM_ENOTFOUND);
+	assert_int_equal(duty_complete(f->m, st, &local, &operator, "security_audit", "x", NULL, NULL, &err), MM_EINVAL);
+	assert_string_equal(err.rule, "untracked");
+	assert_int_equal(duty_complete(f->m, st, &local, &operator, "log_review", " \n", NULL, NULL, &err), MM_EINVAL);
+	assert_string_equal(err.field, "evidence");
+	assert_int_equal(duty_complete(f->m, st, &local, &operator, "log_review", "ok\x01", NULL, NULL, &err), MM_EINVAL);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(duty_complete(f->m, st, &local, &operator, "log_review", "ok", big, NULL, &err), MM_EINVAL);
+	assert_string_equal(err.field, "findings");
+	/* the education plan belongs to the education lead (or the security officer) */
+	assert_int_equal(duty_complete(f->m, st, &sysadmin, &who, "education_plan", "計画を作成", NULL, NULL, &err),
+	    MM_EPERM);
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM duty_completion"), 0);
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM audit_event"), events);
+	assert_int_equal(duty_complete(f->m, st, &officer, &who, "education_plan", "計画を作成", NULL, NULL, &err), 0);
+	assert_int_equal(duty_complete(f->m, st, &sysadmin, &who, "log_review", "確認", NULL, NULL, &err), 0);
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM duty_completion"), 2);
+}
+
+/* ---- deadline duties ---- */
+
+static void
+test_deadline_duties_follow_the_ledgers(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->m->md_store;
+	char s[16];
+
+	unit_exec(st, "INSERT INTO reg_software (id, software_no, name, category, expires_on)"
+	    " VALUES (1, 'SW-1', 'Office', 'standard', '2027-06-30')");
+	unit_exec(st, "INSERT INTO reg_devices (id, asset_no, status, warranty_end, lease_end)"
+	    " VALUES (1, 'PC-1', 'in_use', '2027-05-31', '2027-05-31')");
+	unit_exec(st, "INSERT INTO reg_keys (id, key_no, lent_time, due_time)"
+	    " VALUES (1, 'K-1', '2027-04-01T00:00:00Z', '2027-04-01T09:00:00Z')");
+	/* licence: due a month ahead (expiry_notice 1mo), overdue after the end, gone once renewed */
+	assert_string_equal(state_at(f, "software_expiry", 1, "2027-05-29T12:00:00", s, sizeof(s)), "upcoming");
+	assert_string_equal(state_at(f, "software_expiry", 1, "2027-05-30T12:00:00", s, sizeof(s)), "due");
+	assert_string_equal(state_at(f, "software_expiry", 1, "2027-07-01T00:00:00", s, sizeof(s)), "overdue");
+	unit_exec(st, "UPDATE reg_software SET expires_on = '2028-06-30' WHERE id = 1");
+	assert_string_equal(state_at(f, "software_expiry", 1, "2027-07-01T00:00:00", s, sizeof(s)), "upcoming");
+	/* a warranty leaves the calendar when it has ended; a lease stays overdue until disposal */
+	assert_string_equal(state_at(f, "warranty_end", 1, "2027-05-31T12:00:00", s, sizeof(s)), "due");
+	assert_string_equal(state_at(f, "warranty_end", 1, "2027-06-01T12:00:00", s, sizeof(s)), "");
+	assert_string_equal(state_at(f, "lease_end", 1, "2027-06-01T12:00:00", s, sizeof(s)), "overdue");
+	unit_exec(st, "UPDATE reg_devices SET status = 'disposed' WHERE id = 1");
+	assert_string_equal(state_at(f, "lease_end", 1, "2027-06-01T12:00:00", s, sizeof(s)), "");
+	/* a key: by the time, not the day */
+	assert_string_equal(state_at(f, "key_return", 1, "2027-04-01T18:00:00", s, sizeof(s)), "due");
+	assert_string_equal(state_at(f, "key_return", 1, "2027-04-01T18:00:01", s, sizeof(s)), "overdue");
+	assert_int_equal(violations_at(f, "key_overdue", "2027-04-01T18:00:00"), 0);
+	assert_int_equal(violations_at(f, "key_overdue", "2027-04-01T18:00:01"), 1);
+	unit_exec(st, "UPDATE reg_keys SET returned_time = '2027-04-01T10:00:00Z' WHERE id = 1");
+	assert_string_equal(state_at(f, "key_return", 1, "2027-04-01T18:00:01", s, sizeof(s)), "");
+	assert_int_equal(violations_at(f, "key_overdue", "2027-04-01T18:00:01"), 0);
+	/* LAN checks are not tracked in ipa-sme (lan_check_after unset) */
+	unit_exec(st, "INSERT INTO reg_connections (id, connection_no, approved_on) VALUES (1, 'L-1', '2027-04-01')");
+	assert_string_equal(state_at(f, "lan_check", 1, "2027-05-01T12:00:00", s, sizeof(s)), "");
+}
+
+/* ---- violations ---- */
+
+static void
+test_violations_appear_and_clear(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->m->md_store;
+	struct mm_err err = {0};
+	json_t *r;
+	int64_t n = -1;
+
+	/* a leaver (left 04-10; ipa-sme: disabled by the next day) with a mamori account and a user id */
+	unit_exec(st, "INSERT INTO person (id, employee_no, name, name_kana, employment_type, left_on, created_at,"
+	    " updated_at) VALUES (1, 'E1', '山田 太郎', 'ヤマダ', 'regular', '2027-04-10', 'x', 'x')");
+	unit_exec(st, "INSERT INTO account (id, login, password_hash, created_at, person_id)"
+	    " VALUES (100, 'yamada', 'x', 'x', 1)");
+	unit_exec(st, "INSERT INTO reg_user_ids (id, system, login, person) VALUES (1, 'AD', 'yamada', 1)");
+	assert_int_equal(violations_at(f, "leaver_account", "2027-04-11T23:59:59"), 0);
+	assert_int_equal(violations_at(f, "leaver_account", "2027-04-12T00:00:00"), 1);
+	assert_int_equal(violations_at(f, "leaver_user_id", "2027-04-12T00:00:00"), 1);
+	unit_exec(st, "UPDATE account SET disabled_at = '2027-04-12T01:00:00Z' WHERE id = 100");
+	unit_exec(st, "UPDATE reg_user_ids SET disabled_on = '2027-04-12' WHERE id = 1");
+	assert_int_equal(violations_at(f, "leaver_account", "2027-04-12T12:00:00"), 0);
+	assert_int_equal(violations_at(f, "leaver_user_id", "2027-04-12T12:00:00"), 0);
+	/* privileged ids: no named user, or a forbidden name */
+	unit_exec(st, "INSERT INTO reg_user_ids (id, system, login, privileged) VALUES (2, 'AD', 'Administrator', 1)");
+	assert_int_equal(violations_at(f, "privileged_id_shared", "2027-04-12T12:00:00"), 1);
+	assert_int_equal(violations_at(f, "privileged_id_name", "2027-04-12T12:00:00"), 1);
+	unit_exec(st, "UPDATE reg_user_ids SET abolished_on = '2027-04-12' WHERE id = 2");
+	assert_int_equal(violations_at(f, "privileged_id_name", "2027-04-12T12:00:00"), 0);
+	/* screen lock, software without permission, a take-out past its return date */
+	unit_exec(st, "INSERT INTO reg_devices (id, asset_no, status, screen_lock_minutes, screen_lock_over_limit)"
+	    " VALUES (1, 'PC-1', 'in_use', 30, 1)");
+	unit_exec(st, "INSERT INTO reg_software (id, software_no, name, category) VALUES"
+	    " (1, 'SW-1', 'Editor', 'additional'), (2, 'SW-2', 'Zip', 'freeware'), (3, 'SW-3', 'OS', 'standard')");
+	unit_exec(st, "INSERT INTO reg_takeouts (id, takeout_no, item, return_due, takeout_time)"
+	    " VALUES (1, 'T-1', 'PC', '2027-04-13', '2027-04-12T00:00:00Z')");
+	assert_int_equal(violations_at(f, "screen_lock", "2027-04-13T12:00:00"), 1);
+	assert_int_equal(violations_at(f, "software_unpermitted", "2027-04-13T12:00:00"), 2);
+	assert_int_equal(violations_at(f, "takeout_overdue", "2027-04-13T23:59:59"), 0);
+	assert_int_equal(violations_at(f, "takeout_overdue", "2027-04-14T00:00:00"), 1);
+	/* vendors: an unassessed criterion; then a next evaluation date in the past */
+	unit_exec(st, "INSERT INTO reg_vendors (id, name, next_evaluation, criterion_01, criterion_02, criterion_03,"
+	    " criterion_04, criterion_05, criterion_06, criterion_07, criterion_08, criterion_09, criterion_10,"
+	    " criterion_11, criterion_12, criterion_13, criterion_14, criterion_15) VALUES (1, '委託先A', '2027-04-20',"
+	    " 'conform', 'conform', 'conform', 'conform', 'conform', 'conform', 'conform', 'conform', 'conform',"
+	    " 'conform', 'conform', 'conform', 'conform', 'conform', 'unrated')");
+	assert_int_equal(violations_at(f, "vendor_unevaluated", "2027-04-14T00:00:00"), 1);
+	unit_exec(st, "UPDATE reg_vendors SET criterion_15 = 'partial' WHERE id = 1");
+	assert_int_equal(violations_at(f, "vendor_unevaluated", "2027-04-14T00:00:00"), 0);
+	assert_int_equal(violations_at(f, "vendor_unevaluated", "2027-04-21T00:00:00"), 1);
+	/* a My Number past its retention end, until its deletion */
+	unit_exec(st, "INSERT INTO mn_subject (id, kind, name, retention_end, state, created_at, created_by,"
+	    " updated_at, updated_by) VALUES (1, 'employee', '秘密 花子', '2027-04-13', 'active', 'x', 'x', 'x', 'x')");
+	assert_int_equal(violations_at(f, "mynumber_retention", "2027-04-14T00:00:00"), 1);
+	/* the check: overdue duties and violations with their findings count; the name stays out */
+	setenv("MAMORI_NOW", "2027-04-14T00:00:00+09:00", 1);
+	assert_int_equal(check_run(f->m, st, &local, mm_now_ms(), &r, &n, &err), 0);
+	assert_int_equal(n, (int64_t)(json_array_size(json_object_get(r, "duties")) +
+	    json_array_size(json_object_get(r, "violations"))));
+	assert_int_equal(n, 5); /* screen lock, 2 software, take-out, My Number */
+	{
+		char *text = json_dumps(r, 0);
+		assert_null(strstr(text, "秘密"));
+		free(text);
+	}
+	json_decref(r);
+	unit_exec(st, "UPDATE mn_subject SET state = 'deleted' WHERE id = 1");
+	unit_exec(st, "UPDATE reg_devices SET screen_lock_over_limit = 0 WHERE id = 1");
+	unit_exec(st, "UPDATE reg_takeouts SET returned_time = '2027-04-14T00:00:00Z' WHERE id = 1");
+	assert_int_equal(violations_at(f, "mynumber_retention", "2027-04-14T00:00:00"), 0);
+	assert_int_equal(violations_at(f, "screen_lock", "2027-04-14T00:00:00"), 0);
+	assert_int_equal(violations_at(f, "takeout_overdue", "2027-04-14T00:00:00"), 0);
+}
+
+/* A principal who may not read a ledger sees its violations only as a count. */
+static void
+test_hidden_ledgers(void **state)
+{
+	struct fixture *f = *state;
+	struct principal sysadmin = {.pr_account_id = 5, .pr_roles = 1u << ROLE_SYSADMIN};
+	struct mm_err err = {0};
+	int64_t hidden = 0;
+	json_t *v;
+
+	unit_exec(f->m->md_store, "INSERT INTO reg_vendors (id, name) VALUES (1, '委託先B')");
+	assert_int_equal(check_violations(f->m, f->m->md_store, &sysadmin, at("2027-04-02T00:00:00"), &v, &hidden,
+	    &err), 0);
+	assert_int_equal(json_array_size(v), 0);
+	assert_int_equal(hidden, 1);
+	json_decref(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_table_is_sound),
+	    T(test_periodic_due_overdue_done),
+	    T(test_complete_refusals_write_nothing),
+	    T(test_deadline_duties_follow_the_ledgers),
+	    T(test_violations_appear_and_clear),
+	    T(test_hidden_ledgers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
