@@ -9,6 +9,7 @@ import { IdleWarning } from './IdleWarning'
 import { applyLangToDocument, catalogues, storeLang, type Lang, type MessageKey } from './i18n'
 import { AccountsPage } from './pages/Accounts'
 import { ComingSoonPage, DashboardPage, ForbiddenPage } from './pages/Dashboard'
+import { DutiesPage } from './pages/Duties'
 import { LoginPage, type LoginNotice } from './pages/Login'
 import { MfaPage, RecoveryCodesPage } from './pages/Mfa'
 import { PasswordPage } from './pages/Password'
@@ -333,12 +334,14 @@ function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissi
   const needed = permissionFor(route.page)
   if (needed && !permissions.has(needed)) {
     if (!rolesLoaded) return <Loader size="s" text={t.loading} />
-    const title = route.page === 'accounts' ? t.navAccounts : t.navPeople
+    const title = route.page === 'accounts' ? t.navAccounts : route.page === 'duties' ? t.navDuties : t.navPeople
     return <ForbiddenPage title={title} />
   }
   switch (route.page) {
     case 'dashboard':
       return <DashboardPage />
+    case 'duties':
+      return <DutiesPage query={route.query} />
     case 'password':
       return <PasswordPage forced={false} onChanged={() => undefined} />
     case 'people':

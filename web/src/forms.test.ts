@@ -141,7 +141,8 @@ describe('session and roles', () => {
 describe('routes', () => {
   it('parses the hash', () => {
     expect(routeFromHash('')).toEqual({ page: 'dashboard' })
-    expect(routeFromHash('#/duties')).toEqual({ page: 'duties' })
+    expect(routeFromHash('#/duties')).toEqual({ page: 'duties', query: '' })
+    expect(routeFromHash('#/duties?state=overdue')).toEqual({ page: 'duties', query: 'state=overdue' })
     expect(routeFromHash('#/admin/people')).toEqual({ page: 'people' })
     expect(routeFromHash('#/admin/people/new')).toEqual({ page: 'personNew' })
     expect(routeFromHash('#/admin/people/12')).toEqual({ page: 'personEdit', id: 12 })
@@ -150,13 +151,14 @@ describe('routes', () => {
     expect(routeFromHash('#/nowhere')).toEqual({ page: 'dashboard' })
   })
   it('round-trips', () => {
-    for (const h of ['#/dashboard', '#/password', '#/admin/people', '#/admin/people/new', '#/admin/people/7', '#/admin/accounts'])
+    for (const h of ['#/dashboard', '#/password', '#/admin/people', '#/admin/people/new', '#/admin/people/7', '#/admin/accounts', '#/duties', '#/duties?state=due'])
       expect(hashOf(routeFromHash(h))).toBe(h)
   })
   it('names the permission each admin page needs', () => {
     expect(permissionFor('people')).toBe('people.read')
     expect(permissionFor('personEdit')).toBe('people.write')
     expect(permissionFor('accounts')).toBe('accounts.read')
+    expect(permissionFor('duties')).toBe('duties.read')
     expect(permissionFor('dashboard')).toBeUndefined()
   })
 })

@@ -2,7 +2,9 @@
 import type { MessageKey } from './i18n'
 
 export type Route =
-  | { page: 'dashboard' | 'duties' | 'approvals' | 'ledgers' | 'password' | 'people' | 'personNew' | 'accounts' }
+  | { page: 'dashboard' | 'approvals' | 'ledgers' | 'password' | 'people' | 'personNew' | 'accounts' }
+  // やること: the duties calendar, its state filter in `query` (state=overdue)
+  | { page: 'duties'; query: string }
   | { page: 'personEdit'; id: number }
   // 台帳: one ledger's list (its search/filters/sort/page in `query`), a new record, a record, CSV import
   | { page: 'ledger'; name: string; query: string }
@@ -88,7 +90,8 @@ export function routeFromHash(hash: string): Route {
     if (b === 'accounts') return { page: 'accounts' }
     return { page: 'dashboard' }
   }
-  const simple = ['dashboard', 'duties', 'approvals', 'ledgers', 'password'] as const
+  if (a === 'duties') return { page: 'duties', query: parts.length === 1 ? query : '' }
+  const simple = ['dashboard', 'approvals', 'ledgers', 'password'] as const
   return { page: (simple as readonly string[]).includes(a) ? (a as (typeof simple)[number]) : 'dashboard' }
 }
 
@@ -116,6 +119,8 @@ export function hashOf(r: Route): string {
     }
     case 'mynumberSubject':
       return `#/mynumber/subjects/${r.id}`
+    case 'duties':
+      return r.query ? `#/duties?${r.query}` : '#/duties'
     default:
       return `#/${r.page}`
   }
@@ -126,7 +131,7 @@ export function hashOf(r: Route): string {
  * are the same page (focus stays on the control that changed them).
  */
 export function viewKeyOf(r: Route): string {
-  if (r.page === 'ledger' || r.page === 'mynumber') return hashOf({ ...r, query: '' })
+  if (r.page === 'ledger' || r.page === 'mynumber' || r.page === 'duties') return hashOf({ ...r, query: '' })
   return hashOf(r)
 }
 
@@ -140,6 +145,8 @@ export function permissionFor(page: Page): string | undefined {
       return 'people.write'
     case 'accounts':
       return 'accounts.read'
+    case 'duties':
+      return 'duties.read'
     default:
       return undefined
   }
