@@ -8,7 +8,7 @@ what=${1:-build}
 
 pkgs="meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libinih-dev liboath-dev libqrencode-dev libcrack2-dev cracklib-runtime
-libxlsxwriter-dev libzip-dev nodejs npm"
+libxlsxwriter-dev libzip-dev libcurl4-openssl-dev nodejs npm"
 case $what in
 test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 chromium fonts-noto-cjk curl openssl coreutils oathtool unzip libreoffice-calc-nogui p7zip-full" ;;
 bench) pkgs="$pkgs sqlite3 wrk hyperfine nginx-light curl coreutils" ;;

@@ -107,3 +107,18 @@ mm_strlcpy(char *dst, const char *src, size_t n)
 	memcpy(dst, src, len + 1);
 	return 0;
 }
+
+int
+mm_email_ok(const char *s)
+{
+	const char *at = s ? strchr(s, '@') : NULL;
+	size_t len;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || (len = strlen(s)) > 254)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~' || strchr("\"<>()[],;:\\", s[i]) != NULL)
+			return 0;
+	/* a dotted domain: "a.b", not ".b", "a." or "a..b" */
+	return strchr(at + 1, '.') != NULL && at[1] != '.' && s[len - 1] != '.' && strstr(at, "..") == NULL;
+}

@@ -17,6 +17,13 @@ int mm_hex_decode(unsigned char *out, size_t len, const char *in);
  */
 long mm_utf8_check(const char *s, size_t len, int allow_newline);
 
+/*
+ * 1 when s is a plain e-mail address that is safe in a mail header and an SMTP command: printable
+ * ASCII without spaces, quotes, brackets or commas, one '@' with text before it and a dotted domain
+ * after it, at most 254 bytes. Stricter than RFC 5321 on purpose (no quoted local parts).
+ */
+int mm_email_ok(const char *s);
+
 /* Copies src into dst (size n) and always terminates; returns 0, or MM_ETOOBIG when cut. */
 int mm_strlcpy(char *dst, const char *src, size_t n);
 

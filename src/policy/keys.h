@@ -2,7 +2,9 @@
  * Every key a policy profile must set. X(id, section, name, type, min, max, meaning).
  * Numbers the regulations set live in profiles/, never in code; this list only says which keys
  * exist, their type and their sane range. Types: INT, BOOL, DURATION (5min, 6h, 1d, 2w, 3mo, 1y),
- * CLASSES (upper,lower,letter,digit,symbol), ROLES (comma-separated role keys), LOGINS, TEXT.
+ * CLASSES (upper,lower,letter,digit,symbol), ROLES (comma-separated role keys), LOGINS, TEXT,
+ * SMTPURL (smtp://host[:port] or smtps://..., never with a user or password), ADDRESS (an e-mail
+ * address), CLOCK (HH:MM, Japan time), WORD (printable ASCII without spaces).
  * Any key may be `unset` where the regulation leaves the value blank (e.g. 000 【６】 〇年間).
  */
 #ifndef MM_POLICY_KEYS_H
@@ -101,7 +103,16 @@
 	X(AUDIT_CHECKPOINT_EVENTS, "audit", "checkpoint_events", INT, 1, 1000000,                   \
 	    "seal the audit trail every N events")                                                  \
 	X(AUDIT_CHECKPOINT_INTERVAL, "audit", "checkpoint_interval", DURATION, 0, 0,                \
-	    "seal the audit trail at least this often")
+	    "seal the audit trail at least this often")                                             \
+	X(MAIL_SMTP_URL, "mail", "smtp_url", SMTPURL, 0, 200,                                        \
+	    "SMTP server of the reminders (STARTTLS required unless on this host)")                 \
+	X(MAIL_SMTP_USER, "mail", "smtp_user", WORD, 1, 200,                                         \
+	    "SMTP AUTH user (the password is keys/smtp.password, never here)")                     \
+	X(MAIL_FROM, "mail", "from", ADDRESS, 0, 0, "sender address of the reminders")               \
+	X(MAIL_DAILY_AT, "mail", "daily_at", CLOCK, 0, 0,                                            \
+	    "when mamori serve sends the day's reminders (Japan time)")                             \
+	X(MAIL_VIOLATIONS_TO, "mail", "violations_to", ROLES, 0, 0,                                  \
+	    "roles reminded of violations (a duty goes to its owner role)")
 
 enum policy_key {
 #define X(id, sec, name, type, min, max, meaning) POLICY_##id,

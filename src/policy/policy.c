@@ -15,7 +15,8 @@
 
 #define POLICY_FILE_MAX (64 * 1024)
 
-enum value_type { T_INT, T_BOOL, T_DURATION, T_CLASSES, T_ROLES, T_LOGINS, T_TEXT };
+enum value_type { T_INT, T_BOOL, T_DURATION, T_CLASSES, T_ROLES, T_LOGINS, T_TEXT, T_SMTPURL,
+	T_ADDRESS, T_CLOCK, T_WORD };
 
 struct key_def {
 	const char *section, *name, *meaning;
@@ -145,6 +146,52 @@ login_ok(const char *s, size_t len, void *arg)
 	return len ? 0 : -1;
 }
 
+/* Printable ASCII without spaces (a user name for SMTP AUTH). */
+static int
+word_ok(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
+/*
+ * smtp://HOST[:PORT][/] or smtps://..., HOST a name, an IPv4 address or [IPv6]. No user or
+ * password: a secret must never be in policy.ini.
+ */
+static int
+smtp_url_ok(const char *s, size_t max)
+{
+	const char *host;
+
+	if (strlen(s) > max)
+		return 0;
+	if (strncmp(s, "smtp://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "smtps://", 8) == 0)
+		host = s + 8;
+	else
+		return 0;
+	if (*host == '\0' || *host == ':' || *host == '/')
+		return 0;
+	for (const char *p = host; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr(".-_:[]", *p) || (*p == '/' && p[1] == '\0')))
+			return 0;
+	return 1;
+}
+
+/* HH:MM; *minutes receives the minutes after midnight. */
+static int
+clock_ok(const char *s, int64_t *minutes)
+{
+	if (strlen(s) != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return 0;
+	*minutes = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+	return (s[0] - '0') * 10 + (s[1] - '0') < 24 && (s[3] - '0') < 6;
+}
+
 static int
 fail(struct parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -213,9 +260,26 @@ set_value(struct parse_ctx *c, enum policy_key k, const char *text)
 			    text);
 		break;
 	case T_TEXT:
+	case T_WORD:
 		if ((int64_t)strlen(text) < d->min || (int64_t)strlen(text) > d->max)
 			return fail(c, "%s: must be %lld to %lld bytes", d->name, (long long)d->min,
 			    (long long)d->max);
+		if (d->type == T_WORD && !word_ok(text))
+			return fail(c, "%s: '%s' must be printable ASCII without spaces", d->name, text);
+		break;
+	case T_SMTPURL:
+		if (!smtp_url_ok(text, (size_t)d->max))
+			/* the value is not repeated: it may hold a password someone meant to configure */
+			return fail(c, "%s: must be smtp://HOST[:PORT] or smtps://HOST[:PORT], without a user or"
+			    " password (the password goes in keys/smtp.password)", d->name);
+		break;
+	case T_ADDRESS:
+		if (!mm_email_ok(text))
+			return fail(c, "%s: '%s' is not an e-mail address", d->name, text);
+		break;
+	case T_CLOCK:
+		if (!clock_ok(text, &v->v_int))
+			return fail(c, "%s: '%s' is not a time of day HH:MM (00:00 to 23:59)", d->name, text);
 		break;
 	}
 	return 1;

@@ -40,7 +40,7 @@ const char *policy_builtin_names(void);
 
 /* 1 when the key is `unset` in this profile (the regulation leaves it blank). */
 int policy_is_unset(const struct policy *p, enum policy_key k);
-/* Typed values; an unset key gives 0 / an empty list. */
+/* Typed values (a CLOCK as minutes after midnight); an unset key gives 0 / an empty list. */
 int64_t policy_int(const struct policy *p, enum policy_key k);
 struct policy_duration policy_duration(const struct policy *p, enum policy_key k);
 /* The duration in milliseconds (months as 30 days and years as 365 days; for timeouts). */

@@ -68,4 +68,30 @@ int check_violations(struct mamori *m, struct store *st, const struct principal 
 int check_run(struct mamori *m, struct store *st, const struct principal *pr, int64_t now, json_t **out,
     int64_t *findings, struct mm_err *err);
 
+/*
+ * E-mail reminders (docs/internals/reminders.md). The day's run (a Japan calendar day): every due or
+ * overdue duty goes to the accounts holding its owner role, every violation to the roles of [mail]
+ * violations_to; one message per account whose person has an e-mail address, listing its items with
+ * the regulation of each. An account already reminded that day is skipped, so a second run the same
+ * day sends nothing new. Each message sent (or refused) is a row of `reminder` and an audit event
+ * reminder.send (details: the count of items only).
+ */
+struct reminder_result {
+	int sent, failed;
+	int already;    /* accounts already reminded today */
+	int no_address; /* accounts holding a role with items whose person has no usable address */
+};
+
+/*
+ * Runs the day's reminders at now as who. dry_run: builds the messages and sends nothing. *plan
+ * (may be NULL) receives [{login, to, items, subject, body, outcome}] (outcome: would_send, sent,
+ * failed, already). MM_EINVAL naming the key when [mail] smtp_url or from is unset (not for a dry
+ * run); an SMTP failure of one message is counted in res, not returned.
+ */
+int reminders_run(struct mamori *m, struct store *st, const struct mm_actor *who, int64_t now,
+    int dry_run, json_t **plan, struct reminder_result *res, struct mm_err *err);
+
+/* 1 when [mail] smtp_url and from are set, so that reminders can go out. */
+int reminders_configured(const struct policy *p);
+
 #endif
