@@ -110,6 +110,7 @@ void api_mynumber_epochs(struct http_ctx *ctx, struct http_request *req, struct 
 void api_check(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_duties_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_duties_complete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_reports_compliance(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_healthz(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_openapi(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 

@@ -68,6 +68,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/check", api_check},
     {"GET", "/api/duties", api_duties_list},
     {"POST", "/api/duties/{code}/completions", api_duties_complete},
+    {"GET", "/api/reports/compliance", api_reports_compliance},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -12,13 +12,18 @@
 static const char help[] =
     "usage: mamori check [--data DIR] [--json]\n"
     "       mamori check duties [--data DIR] [--json]\n"
-    "       mamori check complete CODE --evidence TEXT [--findings TEXT] [--data DIR]\n\n"
+    "       mamori check complete CODE --evidence TEXT [--findings TEXT] [--data DIR]\n"
+    "       mamori check report --month YYYY-MM [--format json|html|xlsx] [--output FILE] [--data DIR]\n\n"
     "check     lists the overdue duties and the violations, each with the regulation it comes\n"
     "          from; exit 0 when there are none, 3 when there are some.\n"
     "duties    the duties calendar: every tracked periodic duty and every deadline duty of the\n"
     "          ledgers, with owner, due date and state (upcoming, due, overdue, done).\n"
     "complete  records the completion of a periodic duty by the local operator, audited; the next\n"
-    "          due date moves on by the duty's cycle ([cycle] in the profile).\n";
+    "          due date moves on by the duty's cycle ([cycle] in the profile).\n"
+    "report    the monthly compliance report for the information-security committee: the duties\n"
+    "          completed in the month, those overdue at its end (or now) and the violations now;\n"
+    "          JSON (the default), a printable HTML page or an XLSX workbook, audited as output.\n"
+    "          --output FILE must not exist yet; without it the report goes to stdout.\n";
 
 static const char *
 state_ja(const char *state)
@@ -75,8 +80,11 @@ int
 cmd_check(int argc, char **argv)
 {
 	const char *data = NULL, *as_json = NULL, *evidence = NULL, *findings = NULL, *pos[2];
+	const char *month = NULL, *format = NULL, *output = NULL;
 	struct cli_opt opts[] = {{"data", 1, &data}, {"json", 0, &as_json}, {"evidence", 1, &evidence},
-	    {"findings", 1, &findings}, {NULL, 0, NULL}};
+	    {"findings", 1, &findings}, {"month", 1, &month}, {"format", 1, &format}, {"output", 1, &output},
+	    {NULL, 0, NULL}};
+	enum report_format fmt = REPORT_JSON;
 	struct principal operator = {.pr_local_operator = 1};
 	struct mm_err err = {0};
 	struct mm_actor who;
@@ -91,8 +99,17 @@ cmd_check(int argc, char **argv)
 	}
 	if ((rc = cli_parse("check", argc, argv, opts, pos, 2, &npos)) != 0)
 		return rc;
-	if (npos > 0 && strcmp(pos[0], "duties") != 0 && strcmp(pos[0], "complete") != 0)
-		return cli_usage("check", "expected nothing, 'duties' or 'complete CODE'");
+	if (npos > 0 && strcmp(pos[0], "duties") != 0 && strcmp(pos[0], "complete") != 0 &&
+	    strcmp(pos[0], "report") != 0)
+		return cli_usage("check", "expected nothing, 'duties', 'complete CODE' or 'report'");
+	if ((month || format || output) && (npos != 1 || strcmp(pos[0], "report") != 0))
+		return cli_usage("check", "--month, --format and --output belong to 'check report'");
+	if (npos > 0 && strcmp(pos[0], "report") == 0) {
+		if (npos != 1 || month == NULL || evidence || findings || as_json)
+			return cli_usage("check", "check report needs --month YYYY-MM (and --format, not --json)");
+		if (report_format_parse(format, &fmt, &err) != 0)
+			return cli_usage("check", "--format is json, html or xlsx");
+	}
 	if (npos > 0 && strcmp(pos[0], "complete") == 0 && (npos != 2 || evidence == NULL))
 		return cli_usage("check", "check complete needs CODE and --evidence TEXT");
 	if ((npos == 0 || strcmp(pos[0], "duties") == 0) && (npos > 1 || evidence || findings))
@@ -107,6 +124,20 @@ cmd_check(int argc, char **argv)
 			as_json ? print_json(out) : print_check(out);
 			rc = n > 0 ? EXIT_FINDINGS : EXIT_OK;
 		}
+	} else if (strcmp(pos[0], "report") == 0) {
+		struct mm_buf b;
+		FILE *f = cli_out_open("check", output);
+		mm_buf_init(&b, REPORT_MAX);
+		if (f == NULL) {
+			rc = EXIT_FAIL;
+		} else if (compliance_report_file(m, m->md_store, &operator, &who, month, fmt, mm_now_ms(), &b,
+		    &err) != 0) {
+			cli_out_close("check", output, f, NULL);
+			rc = cli_fail("check", &err);
+		} else {
+			rc = cli_out_close("check", output, f, &b);
+		}
+		mm_buf_free(&b);
 	} else if (strcmp(pos[0], "duties") == 0) {
 		if (duty_calendar(m, m->md_store, &operator, mm_now_ms(), &out, NULL, &err) != 0) {
 			rc = cli_fail("check", &err);

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "base/buf.h"
 
 #include <pwd.h>
 #include <stdarg.h>
@@ -120,4 +121,29 @@ cli_wants_help(int argc, char **argv)
 			return 1;
 	}
 	return 0;
+}
+
+FILE *
+cli_out_open(const char *cmd, const char *path)
+{
+	FILE *f = path ? fopen(path, "wbx") : stdout;
+
+	if (f == NULL)
+		fprintf(stderr, "mamori %s: --output: cannot create %s (it may exist already)\n", cmd, path);
+	return f;
+}
+
+int
+cli_out_close(const char *cmd, const char *path, FILE *f, const struct mm_buf *b)
+{
+	int bad = 0;
+
+	if (b != NULL)
+		bad = fwrite(b->b_data ? b->b_data : "", 1, b->b_len, f) != b->b_len;
+	bad |= path ? fclose(f) != 0 : fflush(f) != 0;
+	if (b != NULL && bad)
+		fprintf(stderr, "mamori %s: cannot write %s\n", cmd, path ? path : "the output");
+	if (path && (b == NULL || bad))
+		unlink(path);
+	return b != NULL && !bad ? EXIT_OK : EXIT_FAIL;
 }

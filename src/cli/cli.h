@@ -5,6 +5,7 @@
 #include "core/mamori.h"
 
 #include <jansson.h>
+#include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_FINDINGS = 3 };
 
@@ -63,5 +64,18 @@ int cli_serve(const char *cmd, struct mamori *m, const struct http_config *cfg);
 
 /* 1 when argv holds --help or -h (then the command prints its help and exits 0). */
 int cli_wants_help(int argc, char **argv);
+
+/*
+ * Opens the file of an export before it is made (an export that cannot be saved is neither made
+ * nor audited): path must not exist yet, an export never overwrites a file; stdout when path is
+ * NULL. NULL with a message naming cmd.
+ */
+FILE *cli_out_open(const char *cmd, const char *path);
+/*
+ * Writes b to f (from cli_out_open) and closes it. b NULL (the export failed), or a failed write,
+ * removes the file made. EXIT_OK, or EXIT_FAIL with a message naming cmd.
+ */
+struct mm_buf;
+int cli_out_close(const char *cmd, const char *path, FILE *f, const struct mm_buf *b);
 
 #endif

@@ -44,21 +44,6 @@ id_arg(const char *s, int64_t *id)
 }
 
 static int
-write_out(const char *path, const struct mm_buf *b)
-{
-	FILE *f = path ? fopen(path, "wbx") : stdout;
-
-	if (f == NULL) {
-		fprintf(stderr, "mamori register: --output: cannot create %s (it may exist already)\n", path);
-		return EXIT_FAIL;
-	}
-	fwrite(b->b_data ? b->b_data : "", 1, b->b_len, f);
-	if (path && fclose(f) != 0)
-		return EXIT_FAIL;
-	return EXIT_OK;
-}
-
-static int
 ledgers(struct mamori *m)
 {
 	(void)m;
@@ -156,10 +141,15 @@ cmd_register(int argc, char **argv)
 				print_json(out);
 		} else {
 			struct mm_buf b;
+			FILE *f = cli_out_open("register", output);
 			mm_buf_init(&b, (size_t)256 * 1024 * 1024);
-			if ((rc = reg_export(&x, &rq, format && strcmp(format, "xlsx") == 0 ? REG_XLSX : REG_CSV,
+			if (f == NULL)
+				rc = EXIT_FAIL;
+			else if ((rc = reg_export(&x, &rq, format && strcmp(format, "xlsx") == 0 ? REG_XLSX : REG_CSV,
 			    encoding && strcmp(encoding, "cp932") == 0, &b, &err)) == 0)
-				rc = write_out(output, &b) ? EXIT_FAIL : 0;
+				rc = cli_out_close("register", output, f, &b);
+			else
+				cli_out_close("register", output, f, NULL);
 			mm_buf_free(&b);
 		}
 	} else if (strcmp(verb, "schema") == 0) {

@@ -38,6 +38,7 @@ struct http_response {
 	char hs_allow[64];    /* Allow header for 405 */
 	char hs_cookie[200];  /* Set-Cookie, when not empty */
 	char hs_disposition[200]; /* Content-Disposition of a download, when not empty */
+	char hs_csp[256];     /* this response's Content-Security-Policy; empty: the server's */
 };
 
 /* What a handler sees besides the request: the data directory and this thread's connection. */

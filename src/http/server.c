@@ -110,7 +110,8 @@ dispatch(struct server *sv, struct http_request *req, struct http_response *res)
 static void
 add_security_headers(struct server *sv, struct MHD_Response *r, const struct http_response *res)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	/* a page with its own policy (the compliance report: its style element by hash) */
+	MHD_add_response_header(r, "Content-Security-Policy", res->hs_csp[0] ? res->hs_csp : CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");

@@ -98,7 +98,14 @@ int xlsx_open(struct xlsx_writer **w, const struct tab_table *t, const char *tmp
     struct mm_err *err);
 
 /*
- * Adds one row of t->ncols cells (NULL or "" for empty). In a TAB_NUMBER column a tab_number()
+ * Starts another sheet of the workbook with table t (its header row, widths and name, as
+ * xlsx_open does); the sheet before gets its autofilter and later rows go to the new one. t must
+ * outlive the writer. A name Excel refuses (or a sheet's name again) becomes SheetN.
+ */
+int xlsx_add_sheet(struct xlsx_writer *w, const struct tab_table *t, struct mm_err *err);
+
+/*
+ * Adds one row of the current sheet's t->ncols cells (NULL or "" for empty). In a TAB_NUMBER column a tab_number()
  * cell of at most 15 digits (Excel's precision) is a number; in a TAB_DATE column YYYY-MM-DD is a
  * date shown yyyy/mm/dd; everything else is a string, never a formula.
  */

@@ -23,6 +23,7 @@ struct xlsx_writer {
 	lxw_worksheet *x_sheet;
 	lxw_format *x_bold, *x_date;
 	lxw_row_t x_row; /* the next row to write; row 0 is the header */
+	int x_sheets;    /* sheets added so far */
 	int x_fd;        /* kept open: xlsx_finish reads back the very file it made */
 	char x_path[PATH_MAX];
 	char *x_tmpdir; /* where libxlsxwriter keeps its own (already unlinked) temporary files */
@@ -151,25 +152,35 @@ xlsx__tmpfile(struct xlsx_writer *w, const char *tmpdir, struct mm_err *err)
 
 /*
  * Starts the workbook in constant-memory mode (rows go to a temporary file as they come, so a
- * large ledger does not sit in memory) with one sheet and the two formats.
+ * large ledger does not sit in memory) and the two formats; the sheets come with xlsx__sheet.
  */
 static int
 xlsx__book(struct xlsx_writer *w, struct mm_err *err)
 {
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = w->x_tmpdir};
-	char name[LXW_MAX_SHEETNAME_LENGTH];
 
 	if ((w->x_book = workbook_new_opt(w->x_path, &opt)) == NULL)
 		return mm_err_set(err, MM_ENOMEM, NULL, "libxlsxwriter cannot start a workbook");
-	xlsx__sheet_name(name, sizeof(name), w->x_table->sheet);
-	if (workbook_validate_sheet_name(w->x_book, name) != LXW_NO_ERROR)
-		snprintf(name, sizeof(name), "Sheet1");
-	if ((w->x_sheet = workbook_add_worksheet(w->x_book, name)) == NULL ||
-	    (w->x_bold = workbook_add_format(w->x_book)) == NULL ||
+	if ((w->x_bold = workbook_add_format(w->x_book)) == NULL ||
 	    (w->x_date = workbook_add_format(w->x_book)) == NULL)
-		return mm_err_set(err, MM_ENOMEM, NULL, "libxlsxwriter cannot add a sheet");
+		return mm_err_set(err, MM_ENOMEM, NULL, "libxlsxwriter cannot add a format");
 	format_set_bold(w->x_bold);
 	format_set_num_format(w->x_date, "yyyy/mm/dd");
+	return 0;
+}
+
+/* Adds the sheet of w->x_table, named after its label (SheetN when Excel would refuse the name). */
+static int
+xlsx__sheet(struct xlsx_writer *w, struct mm_err *err)
+{
+	char name[LXW_MAX_SHEETNAME_LENGTH];
+
+	xlsx__sheet_name(name, sizeof(name), w->x_table->sheet);
+	if (workbook_validate_sheet_name(w->x_book, name) != LXW_NO_ERROR)
+		snprintf(name, sizeof(name), "Sheet%d", w->x_sheets + 1);
+	if ((w->x_sheet = workbook_add_worksheet(w->x_book, name)) == NULL)
+		return mm_err_set(err, MM_ENOMEM, NULL, "libxlsxwriter cannot add a sheet");
+	w->x_sheets++;
 	return 0;
 }
 
@@ -211,12 +222,34 @@ xlsx_open(struct xlsx_writer **wp, const struct tab_table *t, const char *tmpdir
 	w->x_table = t;
 	w->x_fd = -1;
 	if ((rc = xlsx__tmpfile(w, tmpdir, err)) != 0 || (rc = xlsx__book(w, err)) != 0 ||
-	    (rc = xlsx__header(w, err)) != 0) {
+	    (rc = xlsx__sheet(w, err)) != 0 || (rc = xlsx__header(w, err)) != 0) {
 		xlsx_abort(w);
 		return rc;
 	}
 	*wp = w;
 	return 0;
+}
+
+/* The autofilter over the header and the rows of the sheet being written. */
+static void
+xlsx__filter(struct xlsx_writer *w)
+{
+	worksheet_autofilter(w->x_sheet, 0, 0, w->x_row - 1, (lxw_col_t)(w->x_table->ncols - 1));
+}
+
+int
+xlsx_add_sheet(struct xlsx_writer *w, const struct tab_table *t, struct mm_err *err)
+{
+	int rc;
+
+	if (w == NULL || t == NULL || t->ncols == 0 || t->ncols > LXW_COL_MAX || t->headers == NULL)
+		return mm_err_set(err, MM_EINVAL, NULL, "xlsx_add_sheet: no writer or no columns");
+	xlsx__filter(w);
+	w->x_table = t;
+	w->x_row = 0;
+	if ((rc = xlsx__sheet(w, err)) != 0)
+		return rc;
+	return xlsx__header(w, err);
 }
 
 int
@@ -284,7 +317,7 @@ xlsx_finish(struct xlsx_writer *w, struct mm_buf *out, struct mm_err *err)
 		xlsx_abort(w);
 		return mm_err_set(err, MM_EINVAL, NULL, "xlsx_finish: no writer or no buffer");
 	}
-	worksheet_autofilter(w->x_sheet, 0, 0, w->x_row - 1, (lxw_col_t)(w->x_table->ncols - 1));
+	xlsx__filter(w);
 	e = workbook_close(w->x_book);
 	w->x_book = NULL; /* workbook_close frees it, also when it fails */
 	if (e != LXW_NO_ERROR)

@@ -72,19 +72,26 @@ created_on(struct store *st, char out[WF_DATE_LEN], struct mm_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-/* The newest completion of a duty as {completed_at, completed_by, due_on, evidence, findings}, or NULL. */
+/*
+ * The newest completion of a duty made by now as {completed_at, completed_by, due_on, evidence,
+ * findings}, or NULL: the calendar at a past moment (the monthly report's month end) does not
+ * count a completion made after it.
+ */
 static int
-last_completion(struct store *st, const char *code, json_t **out, struct mm_err *err)
+last_completion(struct store *st, const char *code, int64_t now, json_t **out, struct mm_err *err)
 {
 	struct store_stmt *s;
+	char at[MM_TIME_STRLEN];
 	int rc;
 
 	*out = NULL;
+	mm_time_format(now, at);
 	if ((rc = store_prepare(st,
 	    "SELECT completed_at, completed_by, due_on, evidence, findings FROM duty_completion"
-	    " WHERE duty = $1 ORDER BY id DESC LIMIT 1", &s, err)) != 0)
+	    " WHERE duty = $1 AND completed_at <= $2 ORDER BY id DESC LIMIT 1", &s, err)) != 0)
 		return rc;
 	store_bind_text(s, "$1", code);
+	store_bind_text(s, "$2", at);
 	if ((rc = store_step(s, err)) == STORE_ROW)
 		*out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "completed_at", store_col_text(s, 0),
 		    "completed_by", store_col_text(s, 1), "due_on", store_col_text(s, 2), "evidence",
@@ -110,7 +117,7 @@ periodic_item(struct mamori *m, struct store *st, const struct duty_def *d, cons
 	*out = NULL;
 	if (policy_is_unset(p, d->cycle))
 		return 0;
-	if ((rc = last_completion(st, d->code, &last, err)) != 0)
+	if ((rc = last_completion(st, d->code, now, &last, err)) != 0)
 		return rc;
 	snprintf(base, sizeof(base), "%s", created);
 	if (last && mm_time_parse(json_string_value(json_object_get(last, "completed_at")), &ms) == 0)

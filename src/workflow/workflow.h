@@ -15,6 +15,7 @@
 #define MM_WORKFLOW_H
 
 #include "auth/authz.h"
+#include "base/buf.h"
 #include "core/mamori.h"
 
 #include <jansson.h>
@@ -93,5 +94,57 @@ int reminders_run(struct mamori *m, struct store *st, const struct mm_actor *who
 
 /* 1 when [mail] smtp_url and from are set, so that reminders can go out. */
 int reminders_configured(const struct policy *p);
+
+/*
+ * The monthly compliance report for the information-security committee (docs/internals/duties.md):
+ * for a month YYYY-MM (Japan dates) the periodic duties completed in it, the duties overdue at its
+ * end (or at now, for the month under way) and the violations at now.
+ */
+enum report_format { REPORT_JSON, REPORT_HTML, REPORT_XLSX };
+
+#define REPORT_MAX ((size_t)64 * 1024 * 1024) /* bytes of a report file, any format */
+
+/* The format of a name: json (also NULL), html or xlsx; MM_EINVAL naming "format" otherwise. */
+int report_format_parse(const char *name, enum report_format *fmt, struct mm_err *err);
+
+/*
+ * The first millisecond of month YYYY-MM in Japan and of the month after. MM_EINVAL naming "month"
+ * (rule format) for anything else, and for years outside 2000-9998.
+ */
+int report_month_bounds(const char *month, int64_t *start, int64_t *end, struct mm_err *err);
+
+/*
+ * The report as {month, from, to, generated_at, as_of, as_of_date, counts {completed, overdue,
+ * violations, hidden}, completed [{id, code, title, owner, owner_label, due_on, completed_at,
+ * completed_at_local, completed_by, evidence, findings, source}], overdue [calendar items],
+ * violations [as check_violations], hidden}. A month not yet begun is MM_EINVAL (rule future).
+ * Deadline duties come from the ledgers as they are now; the periodic duties' state at as_of
+ * counts only completions made by then. *out is new.
+ */
+int compliance_report(struct mamori *m, struct store *st, const struct principal *pr, const char *month,
+    int64_t now, json_t **out, struct mm_err *err);
+
+/*
+ * Appends the report r as a printable HTML page in Japanese (every value escaped, no script, one
+ * style element whose hash compliance_report_csp gives). MM_ETOOBIG past out's maximum.
+ */
+int compliance_report_html(const json_t *r, struct mm_buf *out, struct mm_err *err);
+
+/* The Content-Security-Policy to serve the HTML report with: its style element by hash, nothing else. */
+int compliance_report_csp(char *out, size_t n);
+
+/*
+ * Appends the report r as an XLSX workbook, one sheet per part (概要, 実施済みの義務, 期限超過の義務,
+ * 違反) under Japanese headers; libxlsxwriter writes through the private directory tmpdir.
+ */
+int compliance_report_xlsx(const json_t *r, const char *tmpdir, struct mm_buf *out, struct mm_err *err);
+
+/*
+ * Builds the report of month for pr and appends it to out in fmt (JSON indented), then records the
+ * audit event report.compliance (出力; details: the format and the counts, never the texts) as who.
+ */
+int compliance_report_file(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, const char *month, enum report_format fmt, int64_t now, struct mm_buf *out,
+    struct mm_err *err);
 
 #endif

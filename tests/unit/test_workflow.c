@@ -348,6 +348,120 @@ test_hidden_ledgers(void **state)
 	json_decref(v);
 }
 
+/* ---- the monthly compliance report ---- */
+
+/* Months in Japan: the first millisecond of the month and of the next; anything else refused. */
+static void
+test_report_month_bounds(void **state)
+{
+	static const char *const bad[] = {NULL, "", "2027-5", "2027-13", "2027-00", "2027/05", "2027-05x",
+	    "27-05", "1999-12", "2027-05-01", " 2027-05"};
+	struct mm_err err = {0};
+	enum report_format fmt;
+	int64_t start, end;
+
+	(void)state;
+	assert_int_equal(report_month_bounds("2027-05", &start, &end, &err), 0);
+	assert_int_equal(start, at("2027-05-01T00:00:00"));
+	assert_int_equal(end, at("2027-06-01T00:00:00"));
+	assert_int_equal(report_month_bounds("2027-12", &start, &end, &err), 0);
+	assert_int_equal(end, at("2028-01-01T00:00:00"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(report_month_bounds(bad[i], &start, &end, &err), MM_EINVAL);
+		assert_string_equal(err.field, "month");
+	}
+	assert_int_equal(report_format_parse(NULL, &fmt, &err), 0);
+	assert_int_equal(fmt, REPORT_JSON);
+	assert_int_equal(report_format_parse("xlsx", &fmt, &err), 0);
+	assert_int_equal(fmt, REPORT_XLSX);
+	assert_int_equal(report_format_parse("HTML", &fmt, &err), MM_EINVAL);
+	assert_string_equal(err.field, "format");
+}
+
+/* The page escapes every value it shows and has no script; an empty part says 該当なし. */
+static void
+test_report_html_escapes(void **state)
+{
+	struct mm_err err = {0};
+	struct mm_buf b;
+	char csp[256];
+	json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:[{s:s, s:s, s:s, s:s, s:s, s:s,"
+	    " s:s, s:s}], s:[], s:[{s:s, s:s, s:s, s:{s:s, s:i, s:s}}], s:i}", "month", "2027-05", "from",
+	    "2027-05-01", "to", "2027-05-31", "generated_at", "2027-05-03T00:00:00.000Z", "as_of",
+	    "2027-05-03T00:00:00.000Z", "counts", "completed", 1, "overdue", 0, "violations", 1, "hidden", 0,
+	    "completed", "title", "点検", "owner_label", "システム管理者", "completed_by", "u1'x",
+	    "completed_at_local", "2027-05-02 09:00", "due_on", "2027-05-01", "evidence",
+	    "<script>alert(\"x\")</script>", "findings", "a & b", "source", "000 【５】", "overdue",
+	    "violations", "title", "画面ロック", "message", "<img src=x onerror=alert(1)>", "source", "004",
+	    "target", "title", "PC-<b>", "id", 3, "register", "devices", "hidden", 0);
+	const char *html;
+
+	(void)state;
+	assert_non_null(r);
+	mm_buf_init(&b, 1024 * 1024);
+	assert_int_equal(compliance_report_html(r, &b, &err), 0);
+	html = b.b_data;
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<img"));
+	assert_null(strstr(html, "<b>"));
+	assert_non_null(strstr(html, "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td>"));
+	assert_non_null(strstr(html, "<td>a &amp; b</td>"));
+	assert_non_null(strstr(html, "<td>u1&#39;x</td>"));
+	assert_non_null(strstr(html, "<td>PC-&lt;b&gt;（devices #3）</td>"));
+	assert_non_null(strstr(html, "<h2>期限超過の義務（0件）</h2>\n<p>期限超過の判定時点"));
+	assert_non_null(strstr(html, "<p>該当なし</p>"));
+	assert_non_null(strstr(html, "<td>2027-05-03 09:00</td>"));
+	assert_int_equal(compliance_report_csp(csp, sizeof(csp)), 0);
+	assert_non_null(strstr(csp, "style-src 'sha256-"));
+	assert_null(strstr(csp, "unsafe"));
+	/* a cap too small: MM_ETOOBIG, not a truncated page */
+	mm_buf_free(&b);
+	mm_buf_init(&b, 200);
+	assert_int_equal(compliance_report_html(r, &b, &err), MM_ETOOBIG);
+	mm_buf_free(&b);
+	json_decref(r);
+}
+
+/*
+ * The report of a past month judges its overdue duties at the month's end: a completion made
+ * after it does not count there, and shows in the month it was made.
+ */
+static void
+test_report_month_end(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->m->md_store;
+	struct mm_err err = {0};
+	json_t *r, *e;
+	size_t i;
+	int overdue;
+
+	setenv("MAMORI_NOW", "2027-06-02T10:00:00+09:00", 1);
+	assert_int_equal(duty_complete(f->m, st, &local, &operator, "log_review", "ログ点検", NULL, NULL, &err), 0);
+	assert_int_equal(compliance_report(f->m, st, &local, "2027-05", at("2027-06-02T10:00:00"), &r, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "as_of")), "2027-05-31T14:59:59.999Z");
+	assert_int_equal(json_array_size(json_object_get(r, "completed")), 0);
+	overdue = 0;
+	json_array_foreach(json_object_get(r, "overdue"), i, e)
+		overdue += strcmp(json_string_value(json_object_get(e, "code")), "log_review") == 0;
+	assert_int_equal(overdue, 1);
+	json_decref(r);
+	assert_int_equal(compliance_report(f->m, st, &local, "2027-06", at("2027-06-02T10:00:00"), &r, &err), 0);
+	assert_int_equal(json_array_size(json_object_get(r, "completed")), 1);
+	e = json_array_get(json_object_get(r, "completed"), 0);
+	assert_string_equal(json_string_value(json_object_get(e, "completed_by")), "cli:tester");
+	assert_string_equal(json_string_value(json_object_get(e, "due_on")), "2027-05-01");
+	assert_string_equal(json_string_value(json_object_get(e, "completed_at_local")), "2027-06-02 10:00");
+	json_array_foreach(json_object_get(r, "overdue"), i, e)
+		assert_string_not_equal(json_string_value(json_object_get(e, "code")), "log_review");
+	json_decref(r);
+	/* a month not yet begun */
+	assert_int_equal(compliance_report(f->m, st, &local, "2027-07", at("2027-06-02T10:00:00"), &r, &err),
+	    MM_EINVAL);
+	assert_string_equal(err.rule, "future");
+}
+
 int
 main(void)
 {
@@ -358,6 +472,9 @@ main(void)
 	    T(test_deadline_duties_follow_the_ledgers),
 	    T(test_violations_appear_and_clear),
 	    T(test_hidden_ledgers),
+	    T(test_report_month_bounds),
+	    T(test_report_html_escapes),
+	    T(test_report_month_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
