@@ -111,6 +111,12 @@ void api_check(struct http_ctx *ctx, struct http_request *req, struct http_respo
 void api_duties_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_duties_complete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_reports_compliance(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_approvals_types(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_approvals_create(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_approvals_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_approvals_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_approvals_decide(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_approvals_withdraw(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_healthz(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_openapi(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 

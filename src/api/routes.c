@@ -69,6 +69,12 @@ const struct http_route api_routes[] = {
     {"GET", "/api/duties", api_duties_list},
     {"POST", "/api/duties/{code}/completions", api_duties_complete},
     {"GET", "/api/reports/compliance", api_reports_compliance},
+    {"GET", "/api/approvals/types", api_approvals_types},
+    {"GET", "/api/approvals", api_approvals_list},
+    {"POST", "/api/approvals", api_approvals_create},
+    {"GET", "/api/approvals/{id}", api_approvals_get},
+    {"POST", "/api/approvals/{id}/decisions", api_approvals_decide},
+    {"POST", "/api/approvals/{id}/withdraw", api_approvals_withdraw},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

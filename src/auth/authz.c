@@ -39,6 +39,8 @@ static const char *const perms[PERM_COUNT] = {
     [PERM_CHECK_READ] = "check.read",
     [PERM_DUTIES_READ] = "duties.read",
     [PERM_DUTIES_COMPLETE] = "duties.complete",
+    [PERM_APPROVALS] = "approvals",
+    [PERM_APPROVALS_ALL] = "approvals.all",
 };
 
 #define R(r) (1u << (r))
@@ -75,6 +77,9 @@ static const unsigned table[PERM_COUNT] = {
     [PERM_DUTIES_READ] = READERS | R(ROLE_MYNUMBER_MANAGER) | R(ROLE_EDUCATION_LEAD),
     [PERM_DUTIES_COMPLETE] = R(ROLE_SECURITY_OFFICER) | R(ROLE_SYSADMIN) | R(ROLE_MYNUMBER_MANAGER) |
         R(ROLE_EDUCATION_LEAD) | R(ROLE_AUDITOR),
+    /* the approval engine: anyone requests; the route's roles decide (src/workflow/approvals.c) */
+    [PERM_APPROVALS] = ~0u,
+    [PERM_APPROVALS_ALL] = MANAGERS | R(ROLE_AUDITOR),
 };
 
 const char *

@@ -46,6 +46,8 @@ enum perm {
 	PERM_CHECK_READ,      /* overdue duties and violations (mamori check) */
 	PERM_DUTIES_READ,     /* the duties calendar */
 	PERM_DUTIES_COMPLETE, /* record a completion: then only the duty's owner role or security_officer */
+	PERM_APPROVALS,       /* request, own inbox and requests; deciding then needs the step's role */
+	PERM_APPROVALS_ALL,   /* every request of the approval engine */
 	PERM_COUNT
 };
 

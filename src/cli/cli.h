@@ -52,6 +52,7 @@ int cmd_register(int argc, char **argv);
 int cmd_mynumber(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
+int cmd_approval(int argc, char **argv);
 
 /* Prints field errors (one per line, English and Japanese); EXIT_USAGE, or cli_fail without a list. */
 int cli_print_errors(const char *cmd, const struct mm_err *err, json_t *errors);

@@ -23,6 +23,7 @@ static const struct {
     {"mynumber", cmd_mynumber, "the My Number vault (特定個人情報): check, add, list, import, queue, keys"},
     {"check", cmd_check, "overdue duties and violations (exit 3 when some); the duties calendar"},
     {"remind", cmd_remind, "send today's e-mail reminders of duties and violations (--dry-run)"},
+    {"approval", cmd_approval, "approval requests (申請・承認): types, list, show, request, decide, withdraw"},
     {"register", cmd_register, "the ledgers (台帳): list, schema, get, add, edit, delete, history, export, import"},
 };
 

@@ -90,6 +90,30 @@
 	    "who approves taking out 極秘 items")                                                    \
 	X(TAKEOUT_APPROVER_MYNUMBER, "takeout", "approver_mynumber", ROLES, 0, 0,                    \
 	    "who approves taking out 特定個人情報")                                                  \
+	X(APPROVAL_SOFTWARE_INSTALL, "approval", "software_install", ROLES, 0, 0,                  \
+	    "who approves installing additional software or freeware")                             \
+	X(APPROVAL_DEVICE_CONNECTION, "approval", "device_connection", ROLES, 0, 0,                \
+	    "who approves connecting a device or medium")                                           \
+	X(APPROVAL_PC_MODIFICATION, "approval", "pc_modification", ROLES, 0, 0,                    \
+	    "who approves modifying a PC")                                                          \
+	X(APPROVAL_MEDIA_COPY, "approval", "media_copy", ROLES, 0, 0, "who approves copying media") \
+	X(APPROVAL_REMOTE_ACCESS_STEP1, "approval", "remote_access_step1", ROLES, 0, 0,            \
+	    "remote access: the first approver")                                                    \
+	X(APPROVAL_REMOTE_ACCESS_STEP2, "approval", "remote_access_step2", ROLES, 0, 0,            \
+	    "remote access: the second approver (unset: one step)")                                 \
+	X(APPROVAL_MYNUMBER_IT_ACCESS, "approval", "mynumber_it_access", ROLES, 0, 0,              \
+	    "who approves IT-staff access to My Numbers")                                           \
+	X(APPROVAL_MYNUMBER_DELETION, "approval", "mynumber_deletion", ROLES, 0, 0,                \
+	    "who approves deleting My Numbers")                                                     \
+	X(APPROVAL_VENDOR_SELECTION, "approval", "vendor_selection", ROLES, 0, 0,                  \
+	    "who approves selecting a vendor")                                                      \
+	X(APPROVAL_SUBCONTRACTING, "approval", "subcontracting", ROLES, 0, 0,                      \
+	    "who approves subcontracting by a vendor")                                              \
+	X(APPROVAL_REGULATION_EXCEPTION, "approval", "regulation_exception", ROLES, 0, 0,          \
+	    "who approves an exception to a regulation")                                            \
+	X(APPROVAL_LAN_CONNECTION, "approval", "lan_connection", ROLES, 0, 0,                      \
+	    "who approves a LAN connection")                                                        \
+	X(APPROVAL_DISPOSAL, "approval", "disposal", ROLES, 0, 0, "who approves a disposal")       \
 	X(MYNUMBER_PURPOSES, "mynumber", "purposes", LOGINS, 0, 0,                                   \
 	    "purposes of use of My Numbers (codes of docs/internals/vault.md)")                      \
 	X(MYNUMBER_RETENTION_AFTER_USE, "mynumber", "retention_after_use", DURATION, 0, 0,           \

@@ -1,23 +1,17 @@
 /*
- * The small approval record of the ledgers (take-out, software addition, connection): one table,
- * register_approval. The approvals issue generalises it into the approval engine.
+ * The approvals of the ledgers' records (a take-out) on the approval engine (src/workflow/approvals.c):
+ * a decision through the ledger's route makes (or reuses) the engine's request of the record, whose
+ * subject is "register:NAME:ID", its requester the one who made the record, and records the
+ * decision there; the approval in force is read back from the engine.
  */
 #include "registers/rows.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "workflow/approvals.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-/* The first of the principal's roles that is among the approver roles, or NULL. */
-static const char *
-approving_role(const struct principal *pr, unsigned roles)
-{
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if ((roles & (1u << r)) && (pr->pr_local_operator || (pr->pr_roles & (1u << r))))
-			return role_key((enum role)r);
-	return NULL;
-}
 
 static int
 creator(struct reg_ctx *x, int64_t id, char *out, size_t n, struct mm_err *err)
@@ -36,16 +30,29 @@ creator(struct reg_ctx *x, int64_t id, char *out, size_t n, struct mm_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The engine's subject of a record: "register:NAME:ID". */
+static void
+subject_of(struct reg_ctx *x, int64_t id, char *out, size_t n)
+{
+	snprintf(out, n, "register:%s:%lld", x->def->name, (long long)id);
+}
+
+/* The engine's request type of a ledger's approvals (the take-outs: takeout). */
+static const char *
+type_of(const struct reg_def *d)
+{
+	return strcmp(d->name, "takeouts") == 0 ? "takeout" : d->name;
+}
+
 int
 reg_decide(struct reg_ctx *x, int64_t id, const char *decision, const char *comment, json_t **errors,
     struct mm_err *err)
 {
 	json_t *rec = NULL, *errs = json_array(), *none = json_object();
-	struct store_stmt *s;
 	const char *role;
-	char when[MM_TIME_STRLEN], by[64], idtext[24], details[256];
+	char when[MM_TIME_STRLEN], by[64], idtext[24], details[256], subject[128], title[160], *snap = NULL;
 	unsigned roles;
-	int64_t out;
+	int64_t out, request = 0;
 	int rc;
 
 	*errors = NULL;
@@ -69,7 +76,7 @@ reg_decide(struct reg_ctx *x, int64_t id, const char *decision, const char *comm
 		    "the comment is longer than 1000 characters");
 		goto fail;
 	}
-	if ((role = approving_role(x->pr, roles)) == NULL) {
+	if ((role = approval_role_held(x->pr, roles)) == NULL) {
 		rc = mm_err_set(err, MM_EPERM, "decision", "your roles cannot approve this record");
 		goto fail;
 	}
@@ -81,27 +88,20 @@ reg_decide(struct reg_ctx *x, int64_t id, const char *decision, const char *comm
 		goto fail;
 	}
 	mm_time_format(x->now_ms, when);
-	if ((rc = store_prepare(x->st, "INSERT INTO register_approval (register, record_id, kind, requested_by,"
-	    " requested_at, approver_role, decided_by, decided_at, decision, comment)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", &s, err)) != 0)
+	subject_of(x, id, subject, sizeof(subject));
+	snprintf(title, sizeof(title), "%s #%lld", x->def->label_ja, (long long)id);
+	if ((snap = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		rc = mm_err_set(err, MM_ENOMEM, "", "out of memory");
 		goto fail;
-	store_bind_text(s, "$1", x->def->name);
-	store_bind_int(s, "$2", id);
-	store_bind_text(s, "$3", x->def->name);
-	store_bind_text(s, "$4", by);
-	store_bind_text(s, "$5", json_string_value(json_object_get(rec, "created_at")));
-	store_bind_text(s, "$6", role);
-	store_bind_text(s, "$7", x->who->login);
-	store_bind_text(s, "$8", when);
-	store_bind_text(s, "$9", decision);
-	store_bind_text(s, "$10", comment ? comment : "");
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0)
+	}
+	if ((rc = approval_ledger_decide(x->st, type_of(x->def), json_string_value(json_object_get(rec, "item_class")),
+	    subject, title, by, json_string_value(json_object_get(rec, "created_at")), roles, x->who->login, role,
+	    x->now_ms, decision, comment, snap, &request, err)) != 0)
 		goto fail;
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	snprintf(details, sizeof(details), "{\"register\":\"%s\",\"decision\":\"%s\",\"role\":\"%s\"}",
-	    x->def->name, decision, role);
+	snprintf(details, sizeof(details),
+	    "{\"register\":\"%s\",\"decision\":\"%s\",\"role\":\"%s\",\"request\":%lld}", x->def->name, decision,
+	    role, (long long)request);
 	if ((rc = mamori_audit(x->m, x->st, x->who, &(struct audit_event){.action = "register.decide",
 	    .target_type = x->def->name, .target_id = idtext, .access = AUDIT_UPDATE, .outcome = decision,
 	    .details = details}, NULL, err)) != 0)
@@ -118,6 +118,7 @@ fail:
 		errs = NULL;
 	}
 done:
+	free(snap);
 	json_decref(rec);
 	json_decref(errs);
 	json_decref(none);
@@ -127,55 +128,18 @@ done:
 int
 reg_approvals(struct reg_ctx *x, int64_t id, json_t **out, struct mm_err *err)
 {
-	struct store_stmt *s;
-	int rc;
+	char subject[128];
 
-	*out = NULL;
-	if ((rc = store_prepare(x->st, "SELECT decided_by, decided_at, approver_role, decision, comment"
-	    " FROM register_approval WHERE register = $1 AND record_id = $2 ORDER BY id", &s, err)) != 0)
-		return rc;
-	store_bind_text(s, "$1", x->def->name);
-	store_bind_int(s, "$2", id);
-	*out = json_array();
-	while ((rc = store_step(s, err)) == STORE_ROW)
-		json_array_append_new(*out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "decided_by", store_col_text(s, 0),
-		    "decided_at", store_col_text(s, 1), "approver_role", store_col_text(s, 2), "decision",
-		    store_col_text(s, 3), "comment", store_col_text(s, 4)));
-	store_finalize(s);
-	if (rc < 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
+	subject_of(x, id, subject, sizeof(subject));
+	return approval_ledger_decisions(x->st, subject, out, err);
 }
 
 int
 reg_approved(struct reg_ctx *x, int64_t id, unsigned roles, int64_t *at_ms, char *by, size_t by_len,
     struct mm_err *err)
 {
-	struct store_stmt *s;
-	int rc;
+	char subject[128];
 
-	*at_ms = 0;
-	by[0] = '\0';
-	if ((rc = store_prepare(x->st, "SELECT decided_at, decided_by, decision, approver_role FROM register_approval"
-	    " WHERE register = $1 AND record_id = $2 ORDER BY id DESC", &s, err)) != 0)
-		return rc;
-	store_bind_text(s, "$1", x->def->name);
-	store_bind_int(s, "$2", id);
-	/* the newest decision by a role that may decide the record as it is now (its class may have
-	   changed since, or the profile) */
-	while ((rc = store_step(s, err)) == STORE_ROW) {
-		int r = role_from_key(store_col_text(s, 3));
-		if (r < 0 || !(roles & (1u << r)))
-			continue;
-		if (strcmp(store_col_text(s, 2), "approved") == 0) {
-			mm_time_parse(store_col_text(s, 0), at_ms);
-			mm_strlcpy(by, store_col_text(s, 1), by_len);
-		}
-		break;
-	}
-	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	subject_of(x, id, subject, sizeof(subject));
+	return approval_ledger_approved(x->st, subject, roles, at_ms, by, by_len, err);
 }

@@ -8,6 +8,7 @@
 
 #include "base/time.h"
 #include "core/mamori.h"
+#include "workflow/approvals.h"
 #include "workflow/workflow.h"
 
 #include <jansson.h>
@@ -462,6 +463,120 @@ test_report_month_end(void **state)
 	assert_string_equal(err.rule, "future");
 }
 
+/* ---- the approval engine (src/workflow/approvals.c) ------------------------------------------- */
+
+/* Every request type names its titles, its regulation and a route of profile keys; ipa-sme routes each. */
+static void
+test_approval_types_are_sound(void **state)
+{
+	struct fixture *f = *state;
+	unsigned roles[APPROVAL_STEPS_MAX];
+	struct mm_err err = {0};
+	size_t n;
+
+	assert_true(approval_types_count() >= 13);
+	for (size_t i = 0; i < approval_types_count(); i++) {
+		const struct approval_type *t = approval_type_at(i);
+		assert_non_null(t->code);
+		assert_ptr_equal(approval_type_find(t->code), t);
+		assert_true(strlen(t->title_ja) > 0 && strlen(t->title_en) > 0 && strlen(t->source) > 0);
+		assert_true(t->routes[0].step[0] != APPROVAL_NO_STEP);
+		for (size_t j = i + 1; j < approval_types_count(); j++)
+			assert_string_not_equal(t->code, approval_type_at(j)->code);
+		for (size_t c = 0; c < APPROVAL_CLASSES_MAX && (c == 0 || t->routes[c].cls); c++) {
+			assert_int_equal(approval_route_roles(f->m->md_policy, t, t->routes[c].cls, roles, &n, &err), 0);
+			assert_true(n >= 1);
+		}
+	}
+	assert_null(approval_type_find("nonsense"));
+	/* remote access: the department head, then the system administrator */
+	assert_int_equal(approval_route_roles(f->m->md_policy, approval_type_find("remote_access"), NULL, roles, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(roles[0], 1u << ROLE_DEPT_HEAD);
+	assert_int_equal(roles[1], 1u << ROLE_SYSADMIN);
+	/* take-out by class; the class is required and must be known */
+	assert_int_equal(approval_route_roles(f->m->md_policy, approval_type_find("takeout"), "secret", roles, &n, &err), 0);
+	assert_int_equal(roles[0], 1u << ROLE_CEO);
+	assert_int_equal(approval_route_roles(f->m->md_policy, approval_type_find("takeout"), NULL, roles, &n, &err),
+	    MM_EINVAL);
+	assert_string_equal(err.field, "class");
+	assert_int_equal(approval_route_roles(f->m->md_policy, approval_type_find("media_copy"), "secret", roles, &n,
+	    &err), MM_EINVAL);
+}
+
+static int64_t
+approval_count(struct fixture *f, const char *sql)
+{
+	int64_t n = -1;
+
+	assert_int_equal(store_query_int(f->m->md_store, sql, &n, NULL), 0);
+	return n;
+}
+
+/* The rules of a decision, on a two-step request; nothing is written by a refusal. */
+static void
+test_approval_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->m->md_store;
+	struct principal emp = {.pr_account_id = 10, .pr_login = "emp", .pr_roles = 1u << ROLE_EMPLOYEE};
+	struct principal head = {.pr_account_id = 11, .pr_login = "head", .pr_roles = 1u << ROLE_DEPT_HEAD};
+	struct principal adm = {.pr_account_id = 12, .pr_login = "adm", .pr_roles = (1u << ROLE_SYSADMIN) | (1u << ROLE_DEPT_HEAD)};
+	struct mm_actor a_emp = {.login = "emp", .client = "local"}, a_head = {.login = "head", .client = "local"},
+	    a_adm = {.login = "adm", .client = "local"};
+	struct approval_new req = {.type = "remote_access", .subject = "VPN", .title = "在宅勤務", .due_on = "2027-04-02"};
+	int64_t now = at("2027-04-01T10:00:00"), id = 0, audits = approval_count(f, "SELECT count(*) FROM audit_event");
+	struct mm_err err = {0};
+	json_t *out = NULL;
+
+	assert_int_equal(approval_request(f->m, st, &emp, &a_emp, now, &req, &id, &err), 0);
+	assert_true(id > 0);
+	/* the requester never decides; the second step's role cannot take the first */
+	assert_int_equal(approval_decide(f->m, st, &emp, &a_emp, now, id, "approved", "", &err), MM_EINVAL);
+	assert_string_equal(err.rule, "self_approval");
+	assert_int_equal(approval_decide(f->m, st, &local, &a_emp, now, id, "approved", "", &err), MM_EINVAL);
+	assert_string_equal(err.rule, "self_approval");
+	struct principal sys = {.pr_account_id = 13, .pr_login = "sys", .pr_roles = 1u << ROLE_SYSADMIN};
+	struct mm_actor a_sys = {.login = "sys", .client = "local"};
+	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "", &err), MM_EPERM);
+	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "perhaps", "", &err), MM_EINVAL);
+	assert_int_equal(approval_count(f, "SELECT count(*) FROM approval_decision"), 0);
+	/* step 1, then the same person cannot take step 2 even holding its role */
+	assert_int_equal(approval_decide(f->m, st, &adm, &a_adm, now, id, "approved", "", &err), 0);
+	assert_int_equal(approval_decide(f->m, st, &adm, &a_adm, now, id, "approved", "", &err), MM_EINVAL);
+	assert_string_equal(err.rule, "same_decider");
+	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "approved", "", &err), MM_EPERM);
+	/* overdue the day after its due date */
+	assert_int_equal(approval_list(f->m, st, &sys, at("2027-04-02T23:59:00"), APPROVAL_INBOX, &out, &err), 0);
+	assert_int_equal(json_array_size(out), 1);
+	assert_false(json_is_true(json_object_get(json_array_get(out, 0), "overdue")));
+	json_decref(out);
+	assert_int_equal(approval_list(f->m, st, &sys, at("2027-04-03T00:00:00"), APPROVAL_INBOX, &out, &err), 0);
+	assert_true(json_is_true(json_object_get(json_array_get(out, 0), "overdue")));
+	json_decref(out);
+	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "ok", &err), 0);
+	assert_int_equal(approval_get(f->m, st, &emp, now, id, &out, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(out, "state")), "approved");
+	assert_int_equal(json_array_size(json_object_get(out, "decisions")), 2);
+	json_decref(out);
+	/* box all is for approvals.all; a stranger does not see the request */
+	assert_int_equal(approval_list(f->m, st, &emp, now, APPROVAL_ALL, &out, &err), MM_EPERM);
+	struct principal other = {.pr_account_id = 14, .pr_login = "other", .pr_roles = 1u << ROLE_EMPLOYEE};
+	assert_int_equal(approval_get(f->m, st, &other, now, id, &out, &err), MM_EPERM);
+	/* a rejection ends a request; withdrawal by the requester only, while pending */
+	assert_int_equal(approval_request(f->m, st, &emp, &a_emp, now, &req, &id, &err), 0);
+	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "rejected", "no", &err), 0);
+	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "", &err), MM_EINVAL);
+	assert_string_equal(err.rule, "closed");
+	assert_int_equal(approval_withdraw(f->m, st, &emp, &a_emp, now, id, &err), MM_EINVAL);
+	assert_int_equal(approval_request(f->m, st, &emp, &a_emp, now, &req, &id, &err), 0);
+	assert_int_equal(approval_withdraw(f->m, st, &head, &a_head, now, id, &err), MM_EPERM);
+	assert_int_equal(approval_withdraw(f->m, st, &emp, &a_emp, now, id, &err), 0);
+	/* 3 requests, 3 decisions, 1 withdrawal: 7 audit events (the refusals write nothing) */
+	assert_int_equal(approval_count(f, "SELECT count(*) FROM audit_event") - audits, 7);
+	assert_int_equal(approval_count(f, "SELECT count(*) FROM approval_request WHERE state = 'withdrawn'"), 1);
+}
+
 int
 main(void)
 {
@@ -475,6 +590,8 @@ main(void)
 	    T(test_report_month_bounds),
 	    T(test_report_html_escapes),
 	    T(test_report_month_end),
+	    T(test_approval_types_are_sound),
+	    T(test_approval_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
