@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define Q_MAX 200 /* characters of a search */
+#define COUNT_CAP 10000 /* a search's or filter's total above this shows as "10,000 or more" */
 
 struct built {
 	struct mm_buf where; /* " WHERE ..." */
@@ -49,6 +50,13 @@ like_pattern(const char *q)
 	return json_string(out);
 }
 
+/* " WHERE" before the first condition, " AND" before the others. */
+static const char *
+cond(const struct built *b)
+{
+	return b->where.b_len == 0 ? " WHERE" : " AND";
+}
+
 static int
 build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_err *err)
 {
@@ -60,7 +68,8 @@ build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_e
 
 	mm_buf_init(&b->where, REG_SQL_MAX);
 	b->params = json_array();
-	mm_buf_puts(&b->where, " WHERE 1 = 1");
+	mm_buf_puts(&b->where, ""); /* conditions are joined by cond(): no "WHERE 1 = 1", which would stop
+	                               SQLite's fast count of an unfiltered table */
 	for (size_t i = 0; i < q->nfilters; i++) {
 		const struct reg_field *f = reg_field_find(d, q->filter_names[i]);
 		json_t *v = NULL;
@@ -78,7 +87,7 @@ build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_e
 			return rc;
 		}
 		if (json_is_null(v)) {
-			mm_buf_printf(&b->where, " AND t.%s IS NULL", f->name);
+			mm_buf_printf(&b->where, "%s t.%s IS NULL", cond(b), f->name);
 			json_decref(v);
 		} else {
 			if (json_is_boolean(v)) {
@@ -87,7 +96,7 @@ build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_e
 				v = n;
 			}
 			json_array_append_new(b->params, v);
-			mm_buf_printf(&b->where, " AND t.%s = $%zu", f->name, json_array_size(b->params));
+			mm_buf_printf(&b->where, "%s t.%s = $%zu", cond(b), f->name, json_array_size(b->params));
 		}
 	}
 	json_decref(errors);
@@ -95,7 +104,7 @@ build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_e
 		if (strlen(q->q) > Q_MAX * 4)
 			return mm_err_input(err, "q", "max_length", "検索語が長すぎます", "the search is too long");
 		json_array_append_new(b->params, like_pattern(q->q));
-		mm_buf_puts(&b->where, " AND (");
+		mm_buf_printf(&b->where, "%s (", cond(b));
 		for (size_t i = 0; d->search[i]; i++)
 			mm_buf_printf(&b->where, "%st.%s LIKE $%zu ESCAPE '\\'", i ? " OR " : "", d->search[i],
 			    json_array_size(b->params));
@@ -141,10 +150,18 @@ run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, reg_row
 	reg_select_sql(x->def, &sql);
 	mm_buf_puts(&sql, b->where.b_data);
 	mm_buf_puts(&sql, b->order);
+	/* bound, not written into the text: every page is the same statement for the statement cache */
 	if (q->per_page > 0)
-		mm_buf_printf(&sql, " LIMIT %lld OFFSET %lld", (long long)q->per_page,
-		    (long long)((q->page - 1) * q->per_page));
+		mm_buf_printf(&sql, " LIMIT $%zu OFFSET $%zu", json_array_size(b->params) + 1,
+		    json_array_size(b->params) + 2);
 	rc = prepare(x, sql.b_data, b, &s, err);
+	if (rc == 0 && q->per_page > 0) {
+		char p[8];
+		snprintf(p, sizeof(p), "$%zu", json_array_size(b->params) + 1);
+		store_bind_int(s, p, q->per_page);
+		snprintf(p, sizeof(p), "$%zu", json_array_size(b->params) + 2);
+		store_bind_int(s, p, (q->page - 1) * q->per_page);
+	}
 	mm_buf_free(&sql);
 	if (rc != 0)
 		return rc;
@@ -191,7 +208,12 @@ reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_e
 		return mm_err_input(err, "page", "range", "ページ番号が正しくありません", "page must be 1 or more");
 	if ((rc = build(x, &qq, &b, err)) != 0)
 		goto done;
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t%s", x->def->table, b.where.b_data);
+	/* an unfiltered count is SQLite's fast count; a filtered one stops at COUNT_CAP */
+	if (b.where.b_len == 0)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t", x->def->table);
+	else
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s t%s LIMIT %d) c", x->def->table,
+		    b.where.b_data, COUNT_CAP + 1);
 	if ((rc = prepare(x, sql, &b, &s, err)) != 0)
 		goto done;
 	if ((rc = store_step(s, err)) == STORE_ROW)
@@ -204,8 +226,9 @@ reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_e
 		json_decref(items);
 		goto done;
 	}
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-	    (json_int_t)qq.page, "per_page", (json_int_t)qq.per_page);
+	*out = json_pack("{s:o, s:I, s:b, s:I, s:I}", "items", items, "total",
+	    (json_int_t)(b.where.b_len && total > COUNT_CAP ? COUNT_CAP : total), "total_capped",
+	    b.where.b_len && total > COUNT_CAP, "page", (json_int_t)qq.page, "per_page", (json_int_t)qq.per_page);
 done:
 	built_free(&b);
 	return rc;

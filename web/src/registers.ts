@@ -57,7 +57,7 @@ export type RegisterRecord = {
   [field: string]: Value | Record<string, string> | undefined
 }
 
-export type Page<T> = { items: T[]; total: number; page: number; per_page: number }
+export type Page<T> = { items: T[]; total: number; total_capped?: boolean; page: number; per_page: number }
 
 export type HistoryChange = { field: string; old: Value; new: Value }
 export type HistoryActor = string | number | { login?: string; name?: string; id?: number } | null

@@ -74,6 +74,7 @@ import {
   type Value,
 } from '../registers'
 import { useList } from './People'
+import { approvalStateInfo, requestForRecord, subjectOf, type Approval, type ApprovalList } from '../approvals'
 
 const ledgerPath = (name: string) => `/api/registers/${encodeURIComponent(name)}`
 
@@ -376,7 +377,7 @@ function LedgerList({ schema, label, query }: { schema: RegisterSchema; label: s
         <Stack gap={0.75}>
           <Cluster align="center" justify="space-between">
             <Text size="S" color="TEXT_GREY" role="status" className="ledger-count">
-              {total === 0 ? fmt(t.count, { count: 0 }) : fmt(t.rowRange, { total, from: range.from, to: range.to })}
+              {total === 0 ? fmt(t.count, { count: 0 }) : fmt(data?.total_capped ? t.rowRangeCapped : t.rowRange, { total, from: range.from, to: range.to })}
             </Text>
             <Cluster gap={0.5} align="center" className="ledger-export" role="group" aria-label={t.exportLabel}>
               <AnchorButton href={exportHref(name, state, 'csv')} download size="s">
@@ -509,7 +510,18 @@ function RecordView({ schema, label, id }: { schema: RegisterSchema; label: stri
           schema={schema}
           record={record}
           choices={choices}
-          onCreated={() => notify((t) => t.recordCreated, 'success', `#/ledgers/${name}`)}
+          onCreated={async (r) => {
+            // a take-out asks its approver: the engine's request of the record (see approvals.ts)
+            const req = requestForRecord(name, r)
+            if (!req) return notify((t) => t.recordCreated, 'success', `#/ledgers/${name}`)
+            try {
+              await api.post('/api/approvals', req)
+              notify((t) => t.apRequestMade, 'success', `#/ledgers/${name}/${r.id}`)
+            } catch (e) {
+              const reason = errorMessage(e, t, lang)
+              notify((t) => fmt(t.apRequestFailed, { reason }), 'warning', `#/ledgers/${name}/${r.id}`)
+            }
+          }}
           onSaved={(changed) => {
             if (changed) {
               recordGet.reload()
@@ -522,6 +534,7 @@ function RecordView({ schema, label, id }: { schema: RegisterSchema; label: stri
       ) : (
         record && <RecordDetails schema={schema} record={record} />
       )}
+      {record && name === 'takeouts' && <RecordApprovalLink subject={subjectOf(name, record.id as number)} />}
       {record && (
         <Section>
           <Stack gap={0.75}>
@@ -538,6 +551,38 @@ function RecordView({ schema, label, id }: { schema: RegisterSchema; label: stri
       )}
       {back}
     </Page>
+  )
+}
+
+/**
+ * The approval request of a record, when the reader can list it: nothing on the record names its
+ * request, so the boxes the reader may list (all, else inbox and mine) are searched for the subject.
+ */
+function RecordApprovalLink({ subject }: { subject: string }) {
+  const { t, permissions } = useApp()
+  const [found, setFound] = useState<Approval | null>(null)
+  const all = permissions.has('approvals.all')
+  useEffect(() => {
+    const ctl = new AbortController()
+    const boxes = all ? ['all'] : ['mine', 'inbox']
+    Promise.all(boxes.map((b) => api.get<ApprovalList>(`/api/approvals?box=${b}`, { signal: ctl.signal }).catch(() => null)))
+      .then((lists) => {
+        if (ctl.signal.aborted) return
+        const hits = lists.flatMap((l) => l?.items ?? []).filter((a) => a.subject === subject)
+        hits.sort((a, b) => b.id - a.id)
+        setFound(hits[0] ?? null)
+      })
+      .catch(() => undefined)
+    return () => ctl.abort()
+  }, [subject, all])
+  if (!found) return null
+  const s = approvalStateInfo(found.state)
+  return (
+    <Text as="p" className="record-approval">
+      {t.apRecordRequest}
+      {t.labelSeparator}
+      <TextLink href={`#/approvals/${found.id}`}>{fmt(t.apRecordRequestLink, { id: found.id, state: s ? t[s.label] : found.state })}</TextLink>
+    </Text>
   )
 }
 
@@ -617,7 +662,7 @@ function RecordForm({
   schema: RegisterSchema
   record: RegisterRecord | null
   choices: Choices
-  onCreated: (r: RegisterRecord) => void
+  onCreated: (r: RegisterRecord) => void | Promise<void>
   onSaved: (changed: boolean) => void
   onDeleted: () => void
 }) {
@@ -644,7 +689,7 @@ function RecordForm({
     try {
       if (!editing) {
         const r = await api.post<RegisterRecord>(`${ledgerPath(name)}/records`, recordBody(schema, values))
-        onCreated(r)
+        await onCreated(r)
       } else {
         const body = recordBody(schema, values, original)
         setErrors({})
