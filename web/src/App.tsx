@@ -8,6 +8,7 @@ import { IdleTimer, type IdlePhase } from './idle'
 import { IdleWarning } from './IdleWarning'
 import { applyLangToDocument, catalogues, storeLang, type Lang, type MessageKey } from './i18n'
 import { AccountsPage } from './pages/Accounts'
+import { ApprovalPage, ApprovalsPage } from './pages/Approvals'
 import { ComingSoonPage, DashboardPage, ForbiddenPage } from './pages/Dashboard'
 import { DutiesPage } from './pages/Duties'
 import { LoginPage, type LoginNotice } from './pages/Login'
@@ -340,6 +341,10 @@ function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissi
   switch (route.page) {
     case 'dashboard':
       return <DashboardPage />
+    case 'approvals':
+      return <ApprovalsPage />
+    case 'approval':
+      return <ApprovalPage key={route.id} id={route.id} />
     case 'duties':
       return <DutiesPage query={route.query} />
     case 'password':
@@ -366,10 +371,9 @@ function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissi
       return <MyNumberPage key={route.view} view={route.view} query={route.query} />
     case 'mynumberSubject':
       return <SubjectPage key={route.id} id={route.id} />
-    default: {
-      const item = MAIN_NAV.find((n) => n.page === route.page)
-      return <ComingSoonPage title={item ? t[item.label] : t.navDashboard} />
-    }
+    default:
+      // every page of the navigation has its view now; an unknown one says 準備中
+      return <ComingSoonPage title={t.navDashboard} />
   }
 }
 

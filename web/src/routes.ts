@@ -6,6 +6,8 @@ export type Route =
   // やること: the duties calendar, its state filter in `query` (state=overdue)
   | { page: 'duties'; query: string }
   | { page: 'personEdit'; id: number }
+  // 申請・承認: one request
+  | { page: 'approval'; id: number }
   // 台帳: one ledger's list (its search/filters/sort/page in `query`), a new record, a record, CSV import
   | { page: 'ledger'; name: string; query: string }
   | { page: 'ledgerNew'; name: string }
@@ -49,6 +51,8 @@ export function sectionOf(page: Page): Page {
       return 'ledgers'
     case 'mynumberSubject':
       return 'mynumber'
+    case 'approval':
+      return 'approvals'
     default:
       return page
   }
@@ -90,6 +94,7 @@ export function routeFromHash(hash: string): Route {
     if (b === 'accounts') return { page: 'accounts' }
     return { page: 'dashboard' }
   }
+  if (a === 'approvals' && b !== undefined) return ID.test(b) && parts.length === 2 ? { page: 'approval', id: Number(b) } : { page: 'approvals' }
   if (a === 'duties') return { page: 'duties', query: parts.length === 1 ? query : '' }
   const simple = ['dashboard', 'approvals', 'ledgers', 'password'] as const
   return { page: (simple as readonly string[]).includes(a) ? (a as (typeof simple)[number]) : 'dashboard' }
@@ -119,6 +124,8 @@ export function hashOf(r: Route): string {
     }
     case 'mynumberSubject':
       return `#/mynumber/subjects/${r.id}`
+    case 'approval':
+      return `#/approvals/${r.id}`
     case 'duties':
       return r.query ? `#/duties?${r.query}` : '#/duties'
     default:
