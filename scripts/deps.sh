@@ -11,7 +11,7 @@ libsodium-dev libinih-dev liboath-dev libqrencode-dev libcrack2-dev cracklib-run
 libxlsxwriter-dev libzip-dev libcurl4-openssl-dev nodejs npm"
 case $what in
 test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev sqlite3 chromium fonts-noto-cjk curl openssl coreutils oathtool unzip libreoffice-calc-nogui p7zip-full" ;;
-bench) pkgs="$pkgs sqlite3 wrk hyperfine nginx-light curl coreutils" ;;
+bench) pkgs="$pkgs sqlite3 wrk hyperfine nginx-light curl coreutils oathtool" ;;
 esac
 
 missing=""
