@@ -5,6 +5,7 @@
  */
 #include "registers/rows.h"
 #include "base/time.h"
+#include "core/errors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,10 +311,7 @@ reg_save(struct reg_ctx *x, int64_t id, json_t *input, int64_t *out_id, json_t *
 	    (rc = x->def->hooks->before_save(x, rec, old, errors, err)) != 0 && rc != MM_EINVAL)
 		goto done;
 	if (json_array_size(errors) > before) {
-		const json_t *e = json_array_get(errors, before);
-		rc = mm_err_input(err, json_string_value(json_object_get(e, "field")),
-		    json_string_value(json_object_get(e, "rule")), json_string_value(json_object_get(e, "message_ja")),
-		    "%s", json_string_value(json_object_get(e, "message")));
+		rc = mm_err_from_entry(err, json_array_get(errors, before));
 		goto done;
 	}
 	changes = diff(x->def, old, rec);
@@ -397,13 +395,8 @@ reg_delete(struct reg_ctx *x, int64_t id, struct mm_err *err)
 	if (x->def->hooks && x->def->hooks->before_delete) {
 		json_t *errs = json_array();
 		rc = x->def->hooks->before_delete(x, old, errs, err);
-		if (rc == 0 && json_array_size(errs) > 0) {
-			const json_t *e = json_array_get(errs, 0);
-			rc = mm_err_input(err, json_string_value(json_object_get(e, "field")),
-			    json_string_value(json_object_get(e, "rule")),
-			    json_string_value(json_object_get(e, "message_ja")), "%s",
-			    json_string_value(json_object_get(e, "message")));
-		}
+		if (rc == 0 && json_array_size(errs) > 0)
+			rc = mm_err_from_entry(err, json_array_get(errs, 0));
 		json_decref(errs);
 		if (rc != 0)
 			goto done;

@@ -5,6 +5,7 @@
  */
 #include "registers/registers.h"
 #include "base/str.h"
+#include "core/errors.h"
 #include "base/time.h"
 
 #include <arpa/inet.h>
@@ -16,8 +17,7 @@
 void
 reg_error(json_t *errors, const char *field, const char *rule, const char *ja, const char *en)
 {
-	json_array_append_new(errors, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "rule", rule,
-	    "message", en, "message_ja", ja));
+	mm_errors_add(errors, field, rule, ja, en);
 }
 
 int

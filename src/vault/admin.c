@@ -18,11 +18,11 @@ text(json_t *in, const char *field, size_t max, json_t *errors)
 	long n;
 
 	if (s == NULL || *s == '\0') {
-		vault_bad(errors, field, "required", "入力してください", "is required");
+		mm_errors_add(errors, field, "required", "入力してください", "is required");
 		return NULL;
 	}
 	if ((n = mm_utf8_check(s, strlen(s), 1)) < 0 || (size_t)n > max) {
-		vault_bad(errors, field, "max_length", "長すぎるか、使えない文字が含まれています", "too long or holds control characters");
+		mm_errors_add(errors, field, "max_length", "長すぎるか、使えない文字が含まれています", "too long or holds control characters");
 		return NULL;
 	}
 	return s;
@@ -100,10 +100,10 @@ vault_scope_set(struct vault_ctx *x, int64_t account_id, json_t *purposes, json_
 
 	*errors = NULL;
 	if (!json_is_array(purposes))
-		vault_bad(errs, "purposes", "type", "利用目的の一覧で指定してください", "purposes is a list of codes");
+		mm_errors_add(errs, "purposes", "type", "利用目的の一覧で指定してください", "purposes is a list of codes");
 	json_array_foreach(purposes, i, p)
 		if (!json_is_string(p) || !policy_list_has(x->m->md_policy, POLICY_MYNUMBER_PURPOSES, json_string_value(p))) {
-			vault_bad(errs, "purposes", "choice", "プロファイルにない利用目的です", "not a purpose of the profile");
+			mm_errors_add(errs, "purposes", "choice", "プロファイルにない利用目的です", "not a purpose of the profile");
 			break;
 		}
 	if ((rc = store_begin(x->st, err)) != 0) {
@@ -164,7 +164,7 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 
 	*errors = NULL;
 	if (until == NULL || mm_time_parse(until, &end) != 0 || end <= now)
-		vault_bad(errs, "ends_at", "datetime", "終了日時を今より後の日時で指定してください", "ends_at must be a time after now");
+		mm_errors_add(errs, "ends_at", "datetime", "終了日時を今より後の日時で指定してください", "ends_at must be a time after now");
 	else if (!policy_is_unset(x->m->md_policy, POLICY_MYNUMBER_IT_ACCESS_MAX) &&
 	    end - now > policy_ms(x->m->md_policy, POLICY_MYNUMBER_IT_ACCESS_MAX)) {
 		char ja[120], en[120];
@@ -172,7 +172,7 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		    POLICY_MYNUMBER_IT_ACCESS_MAX));
 		snprintf(en, sizeof(en), "a grant lasts at most %s", policy_value_text(x->m->md_policy,
 		    POLICY_MYNUMBER_IT_ACCESS_MAX));
-		vault_bad(errs, "ends_at", "too_long", ja, en);
+		mm_errors_add(errs, "ends_at", "too_long", ja, en);
 	}
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
@@ -189,7 +189,7 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		if (rc < 0)
 			return vault_finish(x, rc, errs, errors, err);
 		if (rc != STORE_ROW)
-			vault_bad(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
+			mm_errors_add(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
 			    "the login must be an enabled sysadmin account");
 	}
 	if (json_array_size(errs) > 0)
@@ -279,7 +279,7 @@ vault_mistake_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors,
 	*errors = NULL;
 	/* the report describes what came and from whom; it must not carry the number itself */
 	if (d && mm_text_has_mynumber(d))
-		vault_bad(errs, "description", "mynumber", "個人番号そのものは書かないでください（届いた経緯だけを書きます）",
+		mm_errors_add(errs, "description", "mynumber", "個人番号そのものは書かないでください（届いた経緯だけを書きます）",
 		    "do not write the number itself; describe how it arrived");
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
@@ -369,9 +369,9 @@ vault_request_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors,
 
 	*errors = NULL;
 	if (kind == NULL || (strcmp(kind, "disclosure") && strcmp(kind, "correction") && strcmp(kind, "stop")))
-		vault_bad(errs, "kind", "choice", "開示・訂正・利用停止から選んでください", "kind is disclosure, correction or stop");
+		mm_errors_add(errs, "kind", "choice", "開示・訂正・利用停止から選んでください", "kind is disclosure, correction or stop");
 	if (!date_ok(received))
-		vault_bad(errs, "received_on", "date", "受付日を入力してください", "received_on is a date");
+		mm_errors_add(errs, "received_on", "date", "受付日を入力してください", "received_on is a date");
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
 		return rc;
@@ -413,11 +413,11 @@ vault_request_update(struct vault_ctx *x, int64_t id, json_t *in, json_t **error
 
 	*errors = NULL;
 	if (decision && strcmp(decision, "pending") && strcmp(decision, "granted") && strcmp(decision, "refused"))
-		vault_bad(errs, "decision", "choice", "決定を選んでください", "decision is pending, granted or refused");
+		mm_errors_add(errs, "decision", "choice", "決定を選んでください", "decision is pending, granted or refused");
 	if (decision && strcmp(decision, "refused") == 0 && (reason == NULL || *reason == '\0'))
-		vault_bad(errs, "reason", "required", "開示等をしない理由を記入してください（004 4章 6.1）", "a refusal needs its reason");
+		mm_errors_add(errs, "reason", "required", "開示等をしない理由を記入してください（004 4章 6.1）", "a refusal needs its reason");
 	if (notified && *notified && !date_ok(notified))
-		vault_bad(errs, "notified_on", "date", "通知日を日付で入力してください", "notified_on is a date");
+		mm_errors_add(errs, "notified_on", "date", "通知日を日付で入力してください", "notified_on is a date");
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
 		return rc;

@@ -8,6 +8,7 @@
 #include "base/fs.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "core/errors.h"
 #include "registers/registers.h"
 #include "registers/tabular.h"
 
@@ -256,10 +257,7 @@ fail:
 	goto done;
 bad:
 	if (json_array_size(errs) > 0) {
-		const json_t *e = json_array_get(errs, 0);
-		rc = mm_err_input(err, json_string_value(json_object_get(e, "field")),
-		    json_string_value(json_object_get(e, "rule")), json_string_value(json_object_get(e, "message_ja")), "%s",
-		    json_string_value(json_object_get(e, "message")));
+		rc = mm_err_from_entry(err, json_array_get(errs, 0));
 		*errors = errs;
 		errs = NULL;
 	}

@@ -5,6 +5,7 @@
  */
 #include "vault/vault.h"
 #include "base/time.h"
+#include "core/errors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,28 +212,11 @@ vault_inspection(struct vault_ctx *x, const char *year, json_t **out, struct mm_
 	return 0;
 }
 
-void
-vault_bad(json_t *errors, const char *field, const char *rule, const char *ja, const char *en)
-{
-	json_array_append_new(errors, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "rule", rule, "message", en,
-	    "message_ja", ja));
-}
-
-int
-vault_first_error(json_t *errors, struct mm_err *err)
-{
-	const json_t *e = json_array_get(errors, 0);
-
-	return mm_err_input(err, json_string_value(json_object_get(e, "field")),
-	    json_string_value(json_object_get(e, "rule")), json_string_value(json_object_get(e, "message_ja")), "%s",
-	    json_string_value(json_object_get(e, "message")));
-}
-
 int
 vault_finish(struct vault_ctx *x, int rc, json_t *errs, json_t **errors, struct mm_err *err)
 {
 	if (rc == 0 && json_array_size(errs) > 0)
-		rc = vault_first_error(errs, err);
+		rc = mm_err_from_entry(err, json_array_get(errs, 0));
 	if (rc == 0)
 		rc = store_commit(x->st, err);
 	else

@@ -83,18 +83,18 @@ text(json_t *in, const char *field, size_t max, int required, json_t *errors)
 
 	if (v == NULL || json_is_null(v) || (s && *s == '\0')) {
 		if (required)
-			vault_bad(errors, field, "required", "入力してください", "is required");
+			mm_errors_add(errors, field, "required", "入力してください", "is required");
 		return NULL;
 	}
 	if (s == NULL || (n = mm_utf8_check(s, strlen(s), 0)) < 0) {
-		vault_bad(errors, field, "type", "文字で入力してください（制御文字は使えません）", "must be text without control characters");
+		mm_errors_add(errors, field, "type", "文字で入力してください（制御文字は使えません）", "must be text without control characters");
 		return NULL;
 	}
 	if ((size_t)n > max) {
 		char ja[80], en[80];
 		snprintf(ja, sizeof(ja), "%zu文字以内で入力してください", max);
 		snprintf(en, sizeof(en), "must be at most %zu characters", max);
-		vault_bad(errors, field, "max_length", ja, en);
+		mm_errors_add(errors, field, "max_length", ja, en);
 		return NULL;
 	}
 	return s;
@@ -109,7 +109,7 @@ date_field(json_t *in, const char *field, json_t *errors)
 	if (s == NULL || *s == '\0')
 		return NULL;
 	if (strlen(s) != 10 || mm_local_date_start(s, &ms) != 0) {
-		vault_bad(errors, field, "date", "日付（例 2026-04-01）で入力してください", "must be a date like 2026-04-01");
+		mm_errors_add(errors, field, "date", "日付（例 2026-04-01）で入力してください", "must be a date like 2026-04-01");
 		return NULL;
 	}
 	return s;
@@ -183,13 +183,13 @@ check_purposes(struct mamori *m, json_t *purposes, unsigned kind, json_t *errors
 	json_t *p;
 
 	if (!json_is_array(purposes) || json_array_size(purposes) == 0) {
-		vault_bad(errors, "purposes", "required", "利用目的を1つ以上選んでください（目的のない番号は預かれません）",
+		mm_errors_add(errors, "purposes", "required", "利用目的を1つ以上選んでください（目的のない番号は預かれません）",
 		    "at least one purpose of use is required");
 		return;
 	}
 	json_array_foreach(purposes, i, p)
 		if (!purpose_ok(m, json_string_value(p), kind)) {
-			vault_bad(errors, "purposes", "choice", "この対象者に使えない利用目的です", "a purpose that does not fit this subject");
+			mm_errors_add(errors, "purposes", "choice", "この対象者に使えない利用目的です", "a purpose that does not fit this subject");
 			return;
 		}
 }
@@ -233,7 +233,7 @@ store_number(struct vault_ctx *x, int64_t id, const char *digits, const char *ki
 		char ja[120], en[120];
 		snprintf(ja, sizeof(ja), "この番号はすでに対象者 %lld に登録されています", (long long)store_col_int(s, 0));
 		snprintf(en, sizeof(en), "this number is already held for subject %lld", (long long)store_col_int(s, 0));
-		vault_bad(errors, "number", "duplicate", ja, en);
+		mm_errors_add(errors, "number", "duplicate", ja, en);
 		store_finalize(s);
 		return mm_err_input(err, "number", "duplicate", ja, "%s", en);
 	}
@@ -317,7 +317,7 @@ create_body(struct vault_ctx *x, json_t *in, int64_t *id, json_t *errs, struct m
 	if (!json_is_object(in))
 		return mm_err_input(err, "", "type", "入力が正しくありません", "a subject must be a JSON object");
 	if (kb == 0)
-		vault_bad(errs, "kind", "choice", "種別を選んでください（従業員・扶養親族・取引先・株主）",
+		mm_errors_add(errs, "kind", "choice", "種別を選んでください（従業員・扶養親族・取引先・株主）",
 		    "kind is employee, dependant, partner or shareholder");
 	name = text(in, "name", 100, 1, errs);
 	kana = text(in, "name_kana", 100, 0, errs);
@@ -327,18 +327,18 @@ create_body(struct vault_ctx *x, json_t *in, int64_t *id, json_t *errs, struct m
 	number = json_string_value(json_object_get(in, "number"));
 	if (number && *number) {
 		if (normalise(number, kb == K_PARTNER, digits, &corporate, &nerr) != 0)
-			vault_bad(errs, "number", nerr.rule, nerr.msg_ja, nerr.msg);
+			mm_errors_add(errs, "number", nerr.rule, nerr.msg_ja, nerr.msg);
 		if (json_object_get(in, "identity_check") == NULL && !corporate)
-			vault_bad(errs, "identity_check", "required", "本人確認（番号確認と身元確認）の書類を選んでください",
+			mm_errors_add(errs, "identity_check", "required", "本人確認（番号確認と身元確認）の書類を選んでください",
 			    "the identity check (number and identity documents) is required");
 	}
 	wipe_number(in);
 	if (kb == K_EMPLOYEE && (person <= 0 || (found = exists(x->st, "SELECT 1 FROM person WHERE id = $1", person,
 	    err)) == 0))
-		vault_bad(errs, "person_id", "required", "従業員を選んでください", "choose the employee (person)");
+		mm_errors_add(errs, "person_id", "required", "従業員を選んでください", "choose the employee (person)");
 	if (kb == K_DEPENDANT && (parent <= 0 || (found = exists(x->st, "SELECT 1 FROM mn_subject WHERE id = $1 AND"
 	    " kind = 'employee'", parent, err)) == 0))
-		vault_bad(errs, "parent_id", "required", "扶養している従業員（対象者）を選んでください",
+		mm_errors_add(errs, "parent_id", "required", "扶養している従業員（対象者）を選んでください",
 		    "choose the employee this dependant belongs to");
 	if (found < 0) {
 		rc = found;
@@ -389,7 +389,7 @@ create_body(struct vault_ctx *x, json_t *in, int64_t *id, json_t *errs, struct m
 done:
 	mm_wipe(digits, sizeof(digits));
 	if (rc == 0 && json_array_size(errs) > 0)
-		rc = vault_first_error(errs, err);
+		rc = mm_err_from_entry(err, json_array_get(errs, 0));
 	return rc;
 }
 
@@ -514,12 +514,12 @@ vault_number_set(struct vault_ctx *x, int64_t id, const char *number, const char
 	}
 	kind = json_string_value(json_object_get(cur, "kind"));
 	if (strcmp(json_string_value(json_object_get(cur, "state")), "active") != 0)
-		vault_bad(errs, "number", "state", "削除済み・削除申請中の対象者の番号は登録できません",
+		mm_errors_add(errs, "number", "state", "削除済み・削除申請中の対象者の番号は登録できません",
 		    "the subject is deleted or being deleted");
 	else if (normalise(number, strcmp(kind, "partner") == 0, digits, &corporate, &nerr) != 0)
-		vault_bad(errs, "number", nerr.rule, nerr.msg_ja, nerr.msg);
+		mm_errors_add(errs, "number", nerr.rule, nerr.msg_ja, nerr.msg);
 	if (reason == NULL || *reason == '\0')
-		vault_bad(errs, "reason", "required", "登録・訂正の理由を入力してください", "give the reason");
+		mm_errors_add(errs, "reason", "required", "登録・訂正の理由を入力してください", "give the reason");
 	if (json_array_size(errs) > 0)
 		goto done;
 	had = json_is_string(json_object_get(cur, "masked"));

@@ -9,6 +9,7 @@
 
 #include "auth/authz.h"
 #include "base/buf.h"
+#include "core/errors.h"
 #include "core/mamori.h"
 
 #include <jansson.h>
@@ -122,10 +123,6 @@ int vault_records(struct vault_ctx *x, const char *from, const char *to, json_t 
 int vault_report_month(struct vault_ctx *x, const char *month, json_t **out, struct mm_err *err);
 int vault_inspection(struct vault_ctx *x, const char *year, json_t **out, struct mm_err *err);
 
-/* Appends {field, rule, message, message_ja} to errors. */
-void vault_bad(json_t *errors, const char *field, const char *rule, const char *ja, const char *en);
-/* err from the first of errors; returns MM_EINVAL. */
-int vault_first_error(json_t *errors, struct mm_err *err);
 /*
  * Ends a change: commits when rc is 0 and errs is empty, else rolls back; hands errs to *errors when
  * the change failed with some (errors may be NULL). Returns the result.

@@ -481,6 +481,7 @@ test('My Number: register with the live check digit, masked list, reveal for a p
   ])
   await a.page.getByRole('navigation', { name: 'My Number menu' }).getByRole('link', { name: 'Subjects' }).click()
   await a.page.getByRole('heading', { level: 1, name: 'My Number subjects' }).waitFor()
+  await a.page.locator('.mn-subjects thead th', { hasText: 'Retention end' }).waitFor()
   assert.deepEqual(await a.page.locator('.mn-subjects thead th').allInnerTexts(), ['ID', 'Kind', 'Name', 'Name in kana', 'My Number', 'Purposes of use', 'State', 'Retention end'])
   await a.page.locator('.mn-subjects tbody tr', { hasText: '国税庁' }).getByText('Payment records for partners').waitFor()
   await a.page.mouse.click(1, 799)
