@@ -44,6 +44,17 @@ extern const size_t api_routes_count;
 /* Answers a domain error, with the list of field errors when there is one (ownership taken). */
 void api_fail(struct http_response *res, const struct mm_err *err, json_t *errors);
 
+/*
+ * The vault's gate (mynumber.c): api_begin_opts, then the vault's context; masked lists
+ * (PERM_MYNUMBER_LIST) also let IT staff with a grant through. 0, or -1 with the answer made.
+ */
+struct vault_ctx;
+int api_vault_begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p,
+    int flags, struct api_call *c, struct vault_ctx *x);
+/* The vault's answer: out with status when rc is 0 (204: no body), else the error (ownership taken). */
+void api_vault_reply(struct http_response *res, int rc, int status, json_t *out, json_t *errors,
+    struct mm_err *err);
+
 void api_session_create(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_session_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_session_delete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
@@ -107,6 +118,10 @@ void api_mynumber_requests(struct http_ctx *ctx, struct http_request *req, struc
 void api_mynumber_request_add(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_mynumber_request_update(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_mynumber_epochs(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_mynumber_documents(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_mynumber_document_add(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_mynumber_document_get(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
+void api_mynumber_document_purge(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_check(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_duties_list(struct http_ctx *ctx, struct http_request *req, struct http_response *res);
 void api_duties_complete(struct http_ctx *ctx, struct http_request *req, struct http_response *res);

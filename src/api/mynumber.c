@@ -9,14 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The gate: the session and the permission; masked lists also let IT staff with a grant through. */
-static int
-begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p, struct api_call *c,
-    struct vault_ctx *x)
+int
+api_vault_begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p, int flags,
+    struct api_call *c, struct vault_ctx *x)
 {
 	int64_t started = mm_now_ms();
 
-	if (api_begin(ctx, req, res, p == PERM_MYNUMBER_LIST ? PERM_MYNUMBER_REPORT : p, c) != 0)
+	if (api_begin_opts(ctx, req, res, p == PERM_MYNUMBER_LIST ? PERM_MYNUMBER_REPORT : p, flags, c) != 0)
 		return -1;
 	*x = (struct vault_ctx){.m = ctx->hc_m, .st = ctx->hc_store, .who = &c->ac_who, .pr = &c->ac_pr,
 	    .started_ms = started};
@@ -30,6 +29,13 @@ begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res,
 	return 0;
 }
 
+static int
+begin(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p, struct api_call *c,
+    struct vault_ctx *x)
+{
+	return api_vault_begin(ctx, req, res, p, 0, c, x);
+}
+
 static int64_t
 qint(struct http_request *req, const char *name)
 {
@@ -37,8 +43,8 @@ qint(struct http_request *req, const char *name)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
-static void
-reply(struct http_response *res, int rc, int status, json_t *out, json_t *errors, struct mm_err *err)
+void
+api_vault_reply(struct http_response *res, int rc, int status, json_t *out, json_t *errors, struct mm_err *err)
 {
 	if (rc != 0)
 		api_fail(res, err, errors);
@@ -46,6 +52,12 @@ reply(struct http_response *res, int rc, int status, json_t *out, json_t *errors
 		http_static(res, 204, NULL, "", 0, NULL);
 	else
 		http_json(res, status, out);
+}
+
+static void
+reply(struct http_response *res, int rc, int status, json_t *out, json_t *errors, struct mm_err *err)
+{
+	api_vault_reply(res, rc, status, out, errors, err);
 }
 
 void
@@ -165,8 +177,14 @@ api_mynumber_identity_check(struct http_ctx *ctx, struct http_request *req, stru
 
 	if (api_id_param(req, 0, res, &id) != 0 || begin(ctx, req, res, PERM_MYNUMBER_COLLECT, &c, &x) != 0)
 		return;
-	if ((rc = vault_identity_check(&x, id, c.ac_body, &errors, &err)) == 0)
+	if ((rc = vault_identity_check(&x, id, c.ac_body, &errors, &err)) == 0) {
+		/* the check confirms the images kept for it: they go now (a failure leaves them hidden and the
+		 * next look at the subject's documents erases them) */
+		int64_t purged = 0;
+		struct mm_err e2 = {0};
+		vault_documents_confirmed(&x, id, &purged, &e2);
 		rc = vault_subject_get(&x, -id, &out, &err);
+	}
 	reply(res, rc, 201, out, errors, &err);
 	api_end(&c);
 }

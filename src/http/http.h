@@ -14,6 +14,8 @@
 #define HTTP_MAX_PARAMS 4
 #define HTTP_BODY_MAX (1024 * 1024) /* the largest request body; uploads get their own caps */
 #define HTTP_UPLOAD_MAX (20 * 1024 * 1024) /* a ledger's CSV import */
+/* the image of an identity document: the vault refuses above 5 MiB naming the field; this, any larger body */
+#define HTTP_DOCUMENT_MAX (8 * 1024 * 1024)
 
 struct http_request {
 	const char *hr_method;

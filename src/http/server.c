@@ -131,7 +131,7 @@ add_security_headers(struct server *sv, struct MHD_Response *r, const struct htt
 		MHD_add_response_header(r, "Content-Disposition", res->hs_disposition);
 }
 
-/* Uploads (a ledger's CSV import) may be larger than any JSON body. */
+/* Uploads (a ledger's CSV import, the image of an identity document) may be larger than any JSON body. */
 static size_t
 body_cap(const struct server *sv, const char *method, const char *url)
 {
@@ -140,6 +140,9 @@ body_cap(const struct server *sv, const char *method, const char *url)
 	if (strcmp(method, "POST") == 0 && strncmp(url, "/api/registers/", 15) == 0 && n > 7 &&
 	    strcmp(url + n - 7, "/import") == 0)
 		return HTTP_UPLOAD_MAX;
+	if (strcmp(method, "POST") == 0 && strncmp(url, "/api/mynumber/subjects/", 23) == 0 && n > 10 &&
+	    strcmp(url + n - 10, "/documents") == 0)
+		return HTTP_DOCUMENT_MAX;
 	return sv->sv_body_max;
 }
 

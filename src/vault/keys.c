@@ -129,10 +129,17 @@ aad_number(char *out, size_t n, int64_t id, const char *kind)
 	snprintf(out, n, "mn_number:%lld:%s", (long long)id, kind);
 }
 
+/* The key-wrapping AAD of a data key: its owner ("mn_key:<subject id>" for a number), epoch and generation. */
 static void
-aad_key(char *out, size_t n, int64_t id, const char *epoch, int64_t gen)
+aad_key(char *out, size_t n, const char *owner, const char *epoch, int64_t gen)
 {
-	snprintf(out, n, "mn_key:%lld:%s:%lld", (long long)id, epoch, (long long)gen);
+	snprintf(out, n, "%s:%s:%lld", owner, epoch, (long long)gen);
+}
+
+static void
+number_owner(char *out, size_t n, int64_t id)
+{
+	snprintf(out, n, "mn_key:%lld", (long long)id);
 }
 
 struct vault_kek_cache {
@@ -181,30 +188,64 @@ kek_for_seal(struct vault_ctx *x, const char *epoch, int64_t *gen, unsigned char
 }
 
 int
+vault_key_wrap(struct vault_ctx *x, const char *owner, const char *epoch, const unsigned char dek[MM_AEAD_KEY_BYTES],
+    int64_t *gen, char **wrapped, struct mm_err *err)
+{
+	unsigned char kek[MM_AEAD_KEY_BYTES];
+	char aad[160];
+	int rc;
+
+	*wrapped = NULL;
+	if ((rc = kek_for_seal(x, epoch, gen, kek, err)) != 0)
+		return rc;
+	aad_key(aad, sizeof(aad), owner, epoch, *gen);
+	rc = mm_aead_encrypt(kek, aad, dek, MM_AEAD_KEY_BYTES, wrapped);
+	mm_wipe(kek, sizeof(kek));
+	return rc != 0 ? mm_err_set(err, rc, "", "out of memory") : 0;
+}
+
+int
+vault_key_unwrap(struct mamori *m, const char *owner, const char *epoch, int64_t gen, const char *wrapped,
+    unsigned char dek[MM_AEAD_KEY_BYTES], struct mm_err *err)
+{
+	unsigned char kek[MM_AEAD_KEY_BYTES];
+	char aad[160];
+	size_t len = 0;
+	int rc;
+
+	if ((rc = kek_load(m, epoch, gen, kek, err)) != 0)
+		return rc;
+	aad_key(aad, sizeof(aad), owner, epoch, gen);
+	rc = mm_aead_decrypt(kek, aad, wrapped, dek, MM_AEAD_KEY_BYTES, &len);
+	mm_wipe(kek, sizeof(kek));
+	if (rc != 0 || len != MM_AEAD_KEY_BYTES) {
+		mm_wipe(dek, MM_AEAD_KEY_BYTES);
+		return mm_err_set(err, MM_ECORRUPT, "", "the data key of %s does not open", owner);
+	}
+	return 0;
+}
+
+int
 vault_seal(struct vault_ctx *x, int64_t id, const char *kind, const char *epoch, const char *digits,
     struct vault_sealed *out, struct mm_err *err)
 {
-	unsigned char kek[MM_AEAD_KEY_BYTES], dek[MM_AEAD_KEY_BYTES];
-	char aad[96];
+	unsigned char dek[MM_AEAD_KEY_BYTES];
+	char aad[96], owner[40];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->epoch, sizeof(out->epoch), "%s", epoch);
-	if ((rc = kek_for_seal(x, epoch, &out->gen, kek, err)) != 0)
-		return rc;
 	mm_random(dek, sizeof(dek));
 	aad_number(aad, sizeof(aad), id, kind);
-	rc = mm_aead_encrypt(dek, aad, digits, strlen(digits), &out->cipher);
-	aad_key(aad, sizeof(aad), id, epoch, out->gen);
-	if (rc == 0)
-		rc = mm_aead_encrypt(kek, aad, dek, sizeof(dek), &out->wrapped);
-	mm_wipe(kek, sizeof(kek));
+	number_owner(owner, sizeof(owner), id);
+	if ((rc = mm_aead_encrypt(dek, aad, digits, strlen(digits), &out->cipher)) != 0)
+		rc = mm_err_set(err, rc, "", "out of memory");
+	else
+		rc = vault_key_wrap(x, owner, epoch, dek, &out->gen, &out->wrapped, err);
 	mm_wipe(dek, sizeof(dek));
-	if (rc != 0) {
+	if (rc != 0)
 		vault_sealed_free(out);
-		return mm_err_set(err, rc, "", "out of memory");
-	}
-	return 0;
+	return rc;
 }
 
 void
@@ -262,19 +303,13 @@ row_load(struct store *st, int64_t id, struct row *r, struct mm_err *err)
 static int
 unwrap(struct mamori *m, int64_t id, const struct row *r, unsigned char dek[MM_AEAD_KEY_BYTES], struct mm_err *err)
 {
-	unsigned char kek[MM_AEAD_KEY_BYTES];
-	char aad[96];
-	size_t len = 0;
+	char owner[40];
 	int rc;
 
-	if ((rc = kek_load(m, r->epoch, r->gen, kek, err)) != 0)
-		return rc;
-	aad_key(aad, sizeof(aad), id, r->epoch, r->gen);
-	rc = mm_aead_decrypt(kek, aad, r->wrapped, dek, MM_AEAD_KEY_BYTES, &len);
-	mm_wipe(kek, sizeof(kek));
-	if (rc != 0 || len != MM_AEAD_KEY_BYTES)
+	number_owner(owner, sizeof(owner), id);
+	if ((rc = vault_key_unwrap(m, owner, r->epoch, r->gen, r->wrapped, dek, err)) == MM_ECORRUPT)
 		return mm_err_set(err, MM_ECORRUPT, "number", "the data key of subject %lld does not open", (long long)id);
-	return 0;
+	return rc;
 }
 
 int
@@ -306,21 +341,18 @@ vault_open_number(struct vault_ctx *x, int64_t id, char out[VAULT_NUMBER_MAX + 1
 static int
 rewrap_row(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *err)
 {
-	unsigned char dek[MM_AEAD_KEY_BYTES], kek[MM_AEAD_KEY_BYTES];
+	unsigned char dek[MM_AEAD_KEY_BYTES];
 	struct store_stmt *s;
 	struct row r;
-	char aad[96], *wrapped = NULL;
+	char owner[40], *wrapped = NULL;
 	int64_t gen;
 	int rc;
 
 	if ((rc = row_load(x->st, id, &r, err)) != 0)
 		return rc;
-	if ((rc = unwrap(x->m, id, &r, dek, err)) != 0 || (rc = kek_current(x->m, epoch, &gen, kek, err)) != 0)
-		goto done;
-	aad_key(aad, sizeof(aad), id, epoch, gen);
-	rc = mm_aead_encrypt(kek, aad, dek, sizeof(dek), &wrapped);
-	mm_wipe(kek, sizeof(kek));
-	if (rc != 0)
+	number_owner(owner, sizeof(owner), id);
+	if ((rc = unwrap(x->m, id, &r, dek, err)) != 0 || (rc = vault_key_wrap(x, owner, epoch, dek, &gen, &wrapped,
+	    err)) != 0)
 		goto done;
 	if ((rc = store_prepare(x->st, "UPDATE mn_number SET epoch = $1, key_gen = $2, wrapped_key = $3"
 	    " WHERE subject_id = $4", &s, err)) != 0)
@@ -342,10 +374,15 @@ done:
 int
 vault_rewrap(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *err)
 {
-	return rewrap_row(x, id, epoch, err);
+	int rc;
+
+	/* the subject's document images (awaiting confirmation) follow its number to the new epoch */
+	if ((rc = rewrap_row(x, id, epoch, err)) != 0)
+		return rc;
+	return vault_documents_rewrap(x, id, epoch, err);
 }
 
-/* The ids of every number row, with their epochs. */
+/* Every wrapped data key: [id, epoch, 0 for a number (id: the subject) or 1 for a document image]. */
 static int
 all_rows(struct store *st, json_t **out, struct mm_err *err)
 {
@@ -353,10 +390,12 @@ all_rows(struct store *st, json_t **out, struct mm_err *err)
 	int rc;
 
 	*out = json_array();
-	if ((rc = store_prepare(st, "SELECT subject_id, epoch FROM mn_number ORDER BY subject_id", &s, err)) != 0)
+	if ((rc = store_prepare(st, "SELECT subject_id, epoch, 0 FROM mn_number UNION ALL"
+	    " SELECT id, epoch, 1 FROM mn_document ORDER BY 3, 1", &s, err)) != 0)
 		return rc;
 	while ((rc = store_step(s, err)) == STORE_ROW)
-		json_array_append_new(*out, json_pack("[I, s]", (json_int_t)store_col_int(s, 0), store_col_text(s, 1)));
+		json_array_append_new(*out, json_pack("[I, s, I]", (json_int_t)store_col_int(s, 0), store_col_text(s, 1),
+		    (json_int_t)store_col_int(s, 2)));
 	store_finalize(s);
 	return rc < 0 ? rc : 0;
 }
@@ -396,10 +435,12 @@ vault_rotate(struct vault_ctx *x, int64_t *rewrapped, struct mm_err *err)
 {
 	json_t *rows = NULL, *row, *done = json_object();
 	unsigned char kek[MM_AEAD_KEY_BYTES];
+	struct vault_kek_cache *cache = x->kek_cache;
 	size_t i;
 	int rc;
 
 	*rewrapped = 0;
+	x->kek_cache = NULL; /* every key is wrapped under the generation made here, never a cached one */
 	if ((rc = store_begin(x->st, err)) != 0 || (rc = all_rows(x->st, &rows, err)) != 0)
 		goto fail;
 	/* a new generation for each epoch in use, then every data key wrapped under it */
@@ -412,7 +453,11 @@ vault_rotate(struct vault_ctx *x, int64_t *rewrapped, struct mm_err *err)
 			mm_wipe(kek, sizeof(kek));
 			json_object_set_new(done, epoch, json_integer(gen));
 		}
-		if ((rc = rewrap_row(x, json_integer_value(json_array_get(row, 0)), epoch, err)) != 0)
+		if (json_integer_value(json_array_get(row, 2)) == 0)
+			rc = rewrap_row(x, json_integer_value(json_array_get(row, 0)), epoch, err);
+		else
+			rc = vault_document_rewrap(x, json_integer_value(json_array_get(row, 0)), epoch, err);
+		if (rc != 0)
 			goto fail;
 		(*rewrapped)++;
 	}
@@ -429,11 +474,13 @@ vault_rotate(struct vault_ctx *x, int64_t *rewrapped, struct mm_err *err)
 	}
 	json_decref(rows);
 	json_decref(done);
+	x->kek_cache = cache;
 	return 0;
 fail:
 	store_rollback(x->st);
 	json_decref(rows);
 	json_decref(done);
+	x->kek_cache = cache;
 	return rc;
 }
 
@@ -449,7 +496,8 @@ vault_epoch_destroy(struct mamori *m, const char *epoch, struct mm_err *err)
 		    "the key of numbers without a retention end cannot be destroyed");
 	if (strspn(epoch, "0123456789") != 4 || strlen(epoch) != 4)
 		return mm_err_input(err, "epoch", "format", "年（例 2033）で指定してください", "an epoch is a year like 2033");
-	if ((rc = store_prepare(m->md_store, "SELECT count(*) FROM mn_number WHERE epoch = $1", &s, err)) != 0)
+	if ((rc = store_prepare(m->md_store, "SELECT (SELECT count(*) FROM mn_number WHERE epoch = $1)"
+	    " + (SELECT count(*) FROM mn_document WHERE epoch = $1)", &s, err)) != 0)
 		return rc;
 	store_bind_text(s, "$1", epoch);
 	if ((rc = store_step(s, err)) == STORE_ROW)
@@ -458,8 +506,8 @@ vault_epoch_destroy(struct mamori *m, const char *epoch, struct mm_err *err)
 	if (rc < 0)
 		return rc;
 	if (n > 0)
-		return mm_err_input(err, "epoch", "in_use", "この期の番号がまだ削除されていません",
-		    "%lld numbers of epoch %s are not deleted yet", (long long)n, epoch);
+		return mm_err_input(err, "epoch", "in_use", "この期の番号（または本人確認書類の画像）がまだ削除されていません",
+		    "%lld numbers or document images of epoch %s are not deleted yet", (long long)n, epoch);
 	drop_gens(m, epoch, 0);
 	return 0;
 }

@@ -38,26 +38,35 @@ vault_record(struct vault_ctx *x, const char *action, int64_t subject_id, const 
 }
 
 int
-vault_audit(struct vault_ctx *x, const char *action, int64_t subject_id, enum audit_access access,
-    const char *purpose, const char *outcome, struct mm_err *err)
+vault_audit_details(struct vault_ctx *x, const char *action, int64_t subject_id, enum audit_access access,
+    json_t *details, const char *outcome, struct mm_err *err)
 {
-	char id[24], details[160];
-	json_t *d = json_object();
-	char *text;
+	char id[24], text[256];
+	char *dumped = details ? json_dumps(details, JSON_COMPACT) : NULL;
 
 	if (subject_id > 0)
 		snprintf(id, sizeof(id), "%lld", (long long)subject_id);
 	else
 		snprintf(id, sizeof(id), "*");
-	if (purpose)
-		json_object_set_new(d, "purpose", json_string(purpose));
-	text = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
-	snprintf(details, sizeof(details), "%s", text ? text : "{}");
-	free(text);
+	snprintf(text, sizeof(text), "%s", dumped && strlen(dumped) < sizeof(text) ? dumped : "{}");
+	free(dumped);
 	return mamori_audit(x->m, x->st, x->who, &(struct audit_event){.started_ms = x->started_ms, .action = action,
 	    .target_type = "mynumber_subject", .target_id = id, .access = access, .outcome = outcome ? outcome : "success",
-	    .details = details}, NULL, err);
+	    .details = text}, NULL, err);
+}
+
+int
+vault_audit(struct vault_ctx *x, const char *action, int64_t subject_id, enum audit_access access,
+    const char *purpose, const char *outcome, struct mm_err *err)
+{
+	json_t *d = json_object();
+	int rc;
+
+	if (purpose)
+		json_object_set_new(d, "purpose", json_string(purpose));
+	rc = vault_audit_details(x, action, subject_id, access, d, outcome, err);
+	json_decref(d);
+	return rc;
 }
 
 static int

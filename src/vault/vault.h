@@ -87,6 +87,16 @@ struct vault_sealed {
 int vault_seal(struct vault_ctx *x, int64_t id, const char *kind, const char *epoch, const char *digits,
     struct vault_sealed *out, struct mm_err *err);
 void vault_sealed_free(struct vault_sealed *s);
+/*
+ * The two halves of every data key's protection, shared by numbers and document images: wraps dek
+ * under the current key of epoch (the generation used goes to *gen, the wrapped key to *wrapped,
+ * malloc'ed hex), binding owner ("mn_key:<subject id>", "mn_doc_key:<subject id>:<document id>"), and
+ * opens such a wrapped key again. dek is wiped on failure.
+ */
+int vault_key_wrap(struct vault_ctx *x, const char *owner, const char *epoch, const unsigned char dek[32],
+    int64_t *gen, char **wrapped, struct mm_err *err);
+int vault_key_unwrap(struct mamori *m, const char *owner, const char *epoch, int64_t gen, const char *wrapped,
+    unsigned char dek[32], struct mm_err *err);
 /* Decrypts the number of subject id (any caller must have checked the permission). */
 int vault_open_number(struct vault_ctx *x, int64_t id, char out[VAULT_NUMBER_MAX + 1], struct mm_err *err);
 /* Moves a number's data key to another epoch (its retention end changed). In the caller's transaction. */
@@ -119,6 +129,9 @@ int vault_record(struct vault_ctx *x, const char *action, int64_t subject_id, co
 /* Audits an access to subject id ("*" for lists) with the purpose (in the caller's transaction). */
 int vault_audit(struct vault_ctx *x, const char *action, int64_t subject_id, enum audit_access access,
     const char *purpose, const char *outcome, struct mm_err *err);
+/* The same with the event's details given (a JSON object, borrowed; never a number or content). */
+int vault_audit_details(struct vault_ctx *x, const char *action, int64_t subject_id, enum audit_access access,
+    json_t *details, const char *outcome, struct mm_err *err);
 int vault_records(struct vault_ctx *x, const char *from, const char *to, json_t **out, struct mm_err *err);
 int vault_report_month(struct vault_ctx *x, const char *month, json_t **out, struct mm_err *err);
 int vault_inspection(struct vault_ctx *x, const char *year, json_t **out, struct mm_err *err);
@@ -144,6 +157,40 @@ int vault_mistake_resolve(struct vault_ctx *x, int64_t id, json_t *in, json_t **
 int vault_requests(struct vault_ctx *x, json_t **out, struct mm_err *err);
 int vault_request_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, struct mm_err *err);
 int vault_request_update(struct vault_ctx *x, int64_t id, json_t *in, json_t **errors, struct mm_err *err);
+
+/* ---- images of 本人確認 documents (documents.c) ---- */
+
+#define VAULT_DOCUMENT_MAX (5 * 1024 * 1024) /* the largest image or PDF of an identity document */
+
+/* "image/jpeg", "image/png" or "application/pdf" from the first bytes of data; NULL for anything else. */
+const char *vault_document_type(const void *data, size_t len);
+/*
+ * Keeps the image of an identity document of subject id, encrypted (kind "number": 番号確認書類,
+ * "identity": 身元確認書類), when the profile allows it ([mynumber] document_images); refused naming
+ * the field and rule otherwise. Audited, and noted in the 取扱記録簿.
+ */
+int vault_document_add(struct vault_ctx *x, int64_t id, const char *kind, const void *data, size_t len,
+    int64_t *doc_id, struct mm_err *err);
+/* The images of subject id awaiting confirmation: {allowed, max_bytes, items: [{id, kind, ...}]} (no content). */
+int vault_documents(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *err);
+/*
+ * The image doc_id decrypted, for a handler whose scope holds a purpose of its subject: *data
+ * (malloc'ed, *len bytes; wipe and free it) and *type. Audited, and noted in the 取扱記録簿 as a use.
+ */
+int vault_document_open(struct vault_ctx *x, int64_t doc_id, unsigned char **data, size_t *len,
+    const char **type, struct mm_err *err);
+/* Erases one image at once (the handler's explicit purge); audited and noted in the 取扱記録簿. */
+int vault_document_purge(struct vault_ctx *x, int64_t doc_id, struct mm_err *err);
+/*
+ * Erases the images of subject id that an identity check recorded after them has confirmed; *n gets
+ * how many. vault_documents_confirmed_in runs in the caller's transaction (the one recording the
+ * check); vault_documents_confirmed in its own.
+ */
+int vault_documents_confirmed_in(struct vault_ctx *x, int64_t id, int64_t *n, struct mm_err *err);
+int vault_documents_confirmed(struct vault_ctx *x, int64_t id, int64_t *n, struct mm_err *err);
+/* Moves the data keys of subject id's images (or of the image doc_id) to epoch; caller's transaction. */
+int vault_documents_rewrap(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *err);
+int vault_document_rewrap(struct vault_ctx *x, int64_t doc_id, const char *epoch, struct mm_err *err);
 
 /* ---- export (export.c) ---- */
 

@@ -381,6 +381,11 @@ test('who sees what: every /api/mynumber route as every role; only the in-scope 
       'POST /api/mynumber/requests': () => ['', { subject_id: A.id, kind: 'disclosure', received_on: month + '-01', identity_checked: true }],
       'PATCH /api/mynumber/requests/{id}': () => [st.request ?? 999, { decision: 'granted', notified_on: month + '-02' }],
       'GET /api/mynumber/epochs': () => [],
+      // document_images = no here: uploads are refused (tests/api/mynumber-documents.test.mjs has the rest)
+      'GET /api/mynumber/subjects/{id}/documents': () => [A.id],
+      'POST /api/mynumber/subjects/{id}/documents': () => [A.id, {}],
+      'GET /api/mynumber/documents/{id}': () => [999],
+      'DELETE /api/mynumber/documents/{id}': () => [999],
     }
     for (const r of routes) assert.ok(bodies[`${r.method} ${r.path}`], `the walk has no body for ${r.method} ${r.path}`)
     assert.ok(routes.length >= 27, 'every vault route is in the OpenAPI document')
