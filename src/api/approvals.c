@@ -19,17 +19,36 @@ body_text(const json_t *body, const char *name, const char **out, struct mm_err 
 	return 0;
 }
 
+/* Answers with the request as it is now, and what its decision did (result, taken) as "result". */
+/* The object member "payload", or NULL when absent. */
+static int
+body_payload(const json_t *body, json_t **out, struct mm_err *err)
+{
+	json_t *v = json_object_get(body, "payload");
+
+	*out = NULL;
+	if (v && !json_is_object(v) && !json_is_null(v))
+		return mm_err_input(err, "payload", "type", "申請の内容はオブジェクトで指定してください",
+		    "payload is an object");
+	*out = json_is_object(v) ? v : NULL;
+	return 0;
+}
+
 static void
-answer_request(
-    struct http_ctx *ctx, struct api_call *c, struct http_response *res, int status, int64_t id)
+answer_request(struct http_ctx *ctx, struct api_call *c, struct http_response *res, int status,
+    int64_t id, json_t *result)
 {
 	struct mm_err err = {0};
 	json_t *out;
 
-	if (approval_get(ctx->hc_m, ctx->hc_store, &c->ac_pr, mm_now_ms(), id, &out, &err) != 0)
+	if (approval_get(ctx->hc_m, ctx->hc_store, &c->ac_pr, mm_now_ms(), id, &out, &err) != 0) {
 		http_problem_err(res, &err);
-	else
-		http_json(res, status, out);
+		json_decref(result);
+		return;
+	}
+	if (result)
+		json_object_set_new(out, "result", result);
+	http_json(res, status, out);
 }
 
 void
@@ -60,13 +79,14 @@ api_approvals_create(struct http_ctx *ctx, struct http_request *req, struct http
 	    (rc = body_text(c.ac_body, "title", &n.title, &err)) != 0 ||
 	    (rc = body_text(c.ac_body, "detail", &n.detail, &err)) != 0 ||
 	    (rc = body_text(c.ac_body, "due_on", &n.due_on, &err)) != 0 ||
+	    (rc = body_payload(c.ac_body, &n.payload, &err)) != 0 ||
 	    (rc = approval_request(
 	         ctx->hc_m, ctx->hc_store, &c.ac_pr, &c.ac_who, mm_now_ms(), &n, &id, &err)) != 0) {
 		if (rc == MM_EPERM)
 			api_audit_denied(ctx, &c, "approval.subject");
 		http_problem_err(res, &err);
 	} else {
-		answer_request(ctx, &c, res, 201, id);
+		answer_request(ctx, &c, res, 201, id, NULL);
 	}
 	api_end(&c);
 }
@@ -110,7 +130,7 @@ api_approvals_get(struct http_ctx *ctx, struct http_request *req, struct http_re
 	if (api_id_param(req, 0, res, &id) != 0 ||
 	    api_begin(ctx, req, res, PERM_APPROVALS, &c) != 0)
 		return;
-	answer_request(ctx, &c, res, 200, id);
+	answer_request(ctx, &c, res, 200, id, NULL);
 	if (res->hs_status == 403)
 		api_audit_denied(ctx, &c, "approval.read");
 	api_end(&c);
@@ -122,6 +142,7 @@ api_approvals_decide(struct http_ctx *ctx, struct http_request *req, struct http
 	struct api_call c;
 	struct mm_err err = {0};
 	const char *decision, *comment;
+	json_t *result = NULL;
 	int64_t id;
 	int rc;
 
@@ -131,12 +152,12 @@ api_approvals_decide(struct http_ctx *ctx, struct http_request *req, struct http
 	if ((rc = body_text(c.ac_body, "decision", &decision, &err)) != 0 ||
 	    (rc = body_text(c.ac_body, "comment", &comment, &err)) != 0 ||
 	    (rc = approval_decide(ctx->hc_m, ctx->hc_store, &c.ac_pr, &c.ac_who, mm_now_ms(), id,
-	         decision, comment, &err)) != 0) {
+	         decision, comment, &result, &err)) != 0) {
 		if (rc == MM_EPERM)
 			api_audit_denied(ctx, &c, "approval.decide");
 		http_problem_err(res, &err);
 	} else {
-		answer_request(ctx, &c, res, 200, id);
+		answer_request(ctx, &c, res, 200, id, result);
 	}
 	api_end(&c);
 }
@@ -158,7 +179,7 @@ api_approvals_withdraw(struct http_ctx *ctx, struct http_request *req, struct ht
 			api_audit_denied(ctx, &c, "approval.withdraw");
 		http_problem_err(res, &err);
 	} else {
-		answer_request(ctx, &c, res, 200, id);
+		answer_request(ctx, &c, res, 200, id, NULL);
 	}
 	api_end(&c);
 }

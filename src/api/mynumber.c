@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "base/time.h"
 #include "vault/vault.h"
+#include "workflow/approvals.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -218,14 +219,15 @@ api_mynumber_deletion_request(struct http_ctx *ctx, struct http_request *req, st
 	struct vault_ctx x;
 	struct mm_err err = {0};
 	json_t *errors = NULL;
-	int64_t id, rid = 0;
+	int64_t id, rid = 0, aid = 0;
 	int rc;
 
 	if (api_id_param(req, 0, res, &id) != 0 || begin(ctx, req, res, PERM_MYNUMBER_COLLECT, &c, &x) != 0)
 		return;
-	rc = vault_deletion_request(&x, id, c.ac_body, &rid, &errors, &err);
-	reply(res, rc, 201, rc ? NULL : json_pack("{s:I, s:I, s:s}", "id", (json_int_t)rid, "subject_id", (json_int_t)id,
-	    "state", "pending"), errors, &err);
+	rc = approval_mynumber_deletion(ctx->hc_m, ctx->hc_store, &c.ac_pr, &c.ac_who, mm_now_ms(), id, c.ac_body, &rid,
+	    &aid, &errors, &err);
+	reply(res, rc, 201, rc ? NULL : json_pack("{s:I, s:I, s:s, s:I}", "id", (json_int_t)rid, "subject_id",
+	    (json_int_t)id, "state", "pending", "approval_id", (json_int_t)aid), errors, &err);
 	api_end(&c);
 }
 
@@ -235,15 +237,20 @@ api_mynumber_deletion_decide(struct http_ctx *ctx, struct http_request *req, str
 	struct api_call c;
 	struct vault_ctx x;
 	struct mm_err err = {0};
-	int64_t id;
+	int64_t id, aid = 0;
 	int rc;
 
 	if (api_id_param(req, 0, res, &id) != 0 || begin(ctx, req, res, PERM_MYNUMBER_MANAGE, &c, &x) != 0)
 		return;
-	rc = vault_deletion_decide(&x, id, json_string_value(json_object_get(c.ac_body, "decision")),
-	    json_string_value(json_object_get(c.ac_body, "comment")), &err);
-	reply(res, rc, 200, rc ? NULL : json_pack("{s:I, s:s}", "id", (json_int_t)id, "decision",
-	    json_string_value(json_object_get(c.ac_body, "decision"))), NULL, &err);
+	/* the decision is the engine's (workflow/effects.c shreds on approval) */
+	if ((rc = vault_deletion_approval(&x, id, &aid, &err)) == 0)
+		rc = approval_decide(ctx->hc_m, ctx->hc_store, &c.ac_pr, &c.ac_who, mm_now_ms(), aid,
+		    json_string_value(json_object_get(c.ac_body, "decision")),
+		    json_string_value(json_object_get(c.ac_body, "comment")), NULL, &err);
+	if (rc == MM_EPERM)
+		api_audit_denied(ctx, &c, "approval.decide");
+	reply(res, rc, 200, rc ? NULL : json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "decision",
+	    json_string_value(json_object_get(c.ac_body, "decision")), "approval_id", (json_int_t)aid), NULL, &err);
 	api_end(&c);
 }
 

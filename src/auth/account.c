@@ -340,14 +340,84 @@ check_person_for_account(struct mamori *m, struct store *st, int64_t person_id, 
 }
 
 int
-account_issue(struct mamori *m, struct store *st, const struct principal *pr,
-    const struct mm_actor *who, json_t *in, json_t **out, json_t **errors, struct mm_err *err)
+account_issue_check(struct mamori *m, struct store *st, json_t *in, struct mm_err *err)
 {
-	json_t *jperson, *jlogin, *jroles;
+	json_t *jperson = json_object_get(in, "person_id"), *jlogin = json_object_get(in, "login"),
+	       *jroles = json_object_get(in, "roles");
+	unsigned roles = 1u << ROLE_EMPLOYEE;
+	struct store_stmt *s;
+	int rc;
+
+	if (!json_is_integer(jperson))
+		return mm_err_input(err, "person_id", "required", "従業員を選んでください", "person_id is required");
+	if (!json_is_string(jlogin))
+		return mm_err_input(err, "login", "required", "ログイン名は必須です", "login is required");
+	if ((rc = account_login_check(m->md_policy, "login", json_string_value(jlogin), err)) != 0)
+		return rc;
+	if (jroles && (rc = account_roles_from_json(jroles, &roles, err)) != 0)
+		return rc;
+	if ((rc = store_prepare(st, "SELECT 1 FROM account WHERE login = $1", &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", json_string_value(jlogin));
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc == STORE_ROW)
+		return mm_err_input(err, "login", "unique", "このログイン名は使用済みです（ログイン名は再利用できません）",
+		    "login '%s' is taken (logins are never reused)", json_string_value(jlogin));
+	if (rc < 0)
+		return rc;
+	return check_person_for_account(m, st, json_integer_value(jperson), err);
+}
+
+int
+account_issue_approved(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, json_t *in, json_t **out, struct mm_err *err)
+{
 	char password[ACCOUNT_ONE_TIME_PASSWORD_LEN + 1];
 	struct store_stmt *s;
 	unsigned roles = 1u << ROLE_EMPLOYEE;
 	int64_t person_id, id;
+	int rc;
+
+	*out = NULL;
+	if ((rc = account_issue_check(m, st, in, err)) != 0)
+		return rc;
+	person_id = json_integer_value(json_object_get(in, "person_id"));
+	if (json_object_get(in, "roles"))
+		(void)account_roles_from_json(json_object_get(in, "roles"), &roles, NULL);
+	/* an approver never approves their own account (separation of duties) */
+	if (pr->pr_account_id) {
+		struct account me;
+		if ((rc = account_load(m, st, NULL, pr->pr_account_id, &me, err)) != 0)
+			return rc;
+		rc = me.ac_person_id == person_id;
+		account_clear(&me);
+		if (rc)
+			return mm_err_set(err, MM_EPERM, "person_id", "nobody approves their own account");
+	}
+	if ((rc = account_bootstrap(m, st, who, json_string_value(json_object_get(in, "login")), roles, password, &id,
+	    err)) != 0)
+		goto done;
+	if ((rc = store_prepare(st, "UPDATE account SET person_id = $1 WHERE id = $2", &s, err)) != 0)
+		goto done;
+	store_bind_int(s, "$1", person_id);
+	store_bind_int(s, "$2", id);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	*out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "login",
+	    json_string_value(json_object_get(in, "login")), "password", password);
+done:
+	mm_wipe(password, sizeof(password));
+	return rc;
+}
+
+int
+account_issue(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, json_t *in, json_t **out, json_t **errors, struct mm_err *err)
+{
 	int rc;
 
 	*out = NULL;
@@ -357,51 +427,14 @@ account_issue(struct mamori *m, struct store *st, const struct principal *pr,
 		return mm_err_set(err, MM_EPERM, "", "only %s may approve a new account (%s)",
 		    policy_value_text(m->md_policy, POLICY_ACCOUNT_ISSUANCE_APPROVERS),
 		    policy_source(m->md_policy, POLICY_ACCOUNT_ISSUANCE_APPROVERS));
-	jperson = json_object_get(in, "person_id");
-	jlogin = json_object_get(in, "login");
-	jroles = json_object_get(in, "roles");
-	if (!json_is_integer(jperson))
-		return mm_err_input(err, "person_id", "required", "従業員を選んでください", "person_id is required");
-	if (!json_is_string(jlogin))
-		return mm_err_input(err, "login", "required", "ログイン名は必須です", "login is required");
-	if ((rc = account_login_check(m->md_policy, "login", json_string_value(jlogin), err)) != 0)
-		return rc;
-	if (jroles && (rc = account_roles_from_json(jroles, &roles, err)) != 0)
-		return rc;
-	person_id = json_integer_value(jperson);
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
-	if ((rc = check_person_for_account(m, st, person_id, err)) != 0)
-		goto fail;
-	/* an approver never approves their own account (separation of duties) */
-	if (pr->pr_account_id) {
-		struct account me;
-		if ((rc = account_load(m, st, NULL, pr->pr_account_id, &me, err)) != 0)
-			goto fail;
-		rc = me.ac_person_id == person_id;
-		account_clear(&me);
-		if (rc) {
-			rc = mm_err_set(err, MM_EPERM, "person_id", "nobody approves their own account");
-			goto fail;
-		}
+	if ((rc = account_issue_approved(m, st, pr, who, in, out, err)) != 0 ||
+	    (rc = store_commit(st, err)) != 0) {
+		store_rollback(st);
+		json_decref(*out);
+		*out = NULL;
 	}
-	if ((rc = account_bootstrap(m, st, who, json_string_value(jlogin), roles, password, &id, err)) != 0)
-		goto fail;
-	if ((rc = store_prepare(st, "UPDATE account SET person_id = $1 WHERE id = $2", &s, err)) != 0)
-		goto fail;
-	store_bind_int(s, "$1", person_id);
-	store_bind_int(s, "$2", id);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc < 0 || (rc = store_commit(st, err)) != 0)
-		goto fail;
-	*out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "login", json_string_value(jlogin),
-	    "password", password);
-	mm_wipe(password, sizeof(password));
-	return 0;
-fail:
-	mm_wipe(password, sizeof(password));
-	store_rollback(st);
 	return rc;
 }
 

@@ -58,6 +58,13 @@ int account_access_ended(const struct account *a, int64_t now);
  */
 int account_issue(struct mamori *m, struct store *st, const struct principal *pr,
     const struct mm_actor *who, json_t *in, json_t **out, json_t **errors, struct mm_err *err);
+/* What account_issue checks of in (person, login free and allowed, roles), for a request made to the
+ * approvers through the approval engine (workflow/effects.c). */
+int account_issue_check(struct mamori *m, struct store *st, json_t *in, struct mm_err *err);
+/* Issues the account of an approved request: the checks again, the approver (pr, who) not the person,
+ * inside the caller's transaction; *out as account_issue's. */
+int account_issue_approved(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, json_t *in, json_t **out, struct mm_err *err);
 
 /* A new one-time password (must be changed first). password gets ACCOUNT_ONE_TIME_PASSWORD_LEN+1. */
 int account_reset_password(struct mamori *m, struct store *st, const struct mm_actor *who, int64_t id,

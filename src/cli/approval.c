@@ -17,8 +17,8 @@ static const char help[] =
     "       mamori approval list [--box inbox|mine|all] [--as LOGIN] [--data DIR] [--json]\n"
     "       mamori approval show ID [--data DIR]\n"
     "       mamori approval request --type TYPE [--class CLASS] --subject TEXT --title TEXT\n"
-    "                               [--detail TEXT] [--due-on YYYY-MM-DD] [--as LOGIN] [--data "
-    "DIR]\n"
+    "                               [--detail TEXT] [--due-on YYYY-MM-DD] [--payload JSON]\n"
+    "                               [--as LOGIN] [--data DIR]\n"
     "       mamori approval decide ID --decision approved|rejected [--comment TEXT] --as LOGIN "
     "[--data DIR]\n"
     "       mamori approval withdraw ID [--as LOGIN] [--data DIR]\n\n"
@@ -26,6 +26,9 @@ static const char help[] =
     "list      requests, newest first (default box: all for the local operator, inbox with --as).\n"
     "show      one request with its route, decisions and the snapshots kept at each of them.\n"
     "request   makes a request (subject register:NAME:ID for a ledger record, or free text).\n"
+    "          account_issuance takes --payload '{\"person_id\":N,\"login\":\"..\",\"roles\":[..]}',\n"
+    "          mynumber_it_access --payload '{\"login\":\"..\",\"reason\":\"..\",\"ends_at\":\"..\"}':\n"
+    "          their approval issues the account (printing its one-time password) or the grant.\n"
     "decide    decides the current step as the account LOGIN: never one's own request, only with\n"
     "          the step's role. Audited.\n"
     "withdraw  withdraws a pending request; only its requester.\n";
@@ -98,11 +101,12 @@ cmd_approval(int argc, char **argv)
 {
 	const char *data = NULL, *as_json = NULL, *as = NULL, *box_name = NULL, *pos[2];
 	struct approval_new n = {0};
-	const char *decision = NULL, *comment = NULL;
+	const char *decision = NULL, *comment = NULL, *payload = NULL;
 	struct cli_opt opts[] = {{"data", 1, &data}, {"json", 0, &as_json}, {"as", 1, &as},
 	    {"box", 1, &box_name}, {"type", 1, &n.type}, {"class", 1, &n.cls},
 	    {"subject", 1, &n.subject}, {"title", 1, &n.title}, {"detail", 1, &n.detail},
 	    {"due-on", 1, &n.due_on}, {"decision", 1, &decision}, {"comment", 1, &comment},
+	    {"payload", 1, &payload},
 	    {NULL, 0, NULL}};
 	struct principal pr;
 	struct mm_actor who;
@@ -110,7 +114,7 @@ cmd_approval(int argc, char **argv)
 	struct mamori *m;
 	enum approval_box box;
 	char login[64] = "";
-	json_t *out = NULL;
+	json_t *out = NULL, *result = NULL;
 	int64_t id = 0;
 	int npos, rc;
 
@@ -140,8 +144,12 @@ cmd_approval(int argc, char **argv)
 		return cli_usage("approval", "unknown subcommand %s", pos[0]);
 	if (approval_box_parse(box_name ? box_name : as ? "inbox" : "all", &box, &err) != 0)
 		return cli_usage("approval", "--box is inbox, mine or all");
-	if ((rc = cli_open("approval", data, &m)) != 0)
+	if (payload && (n.payload = json_loads(payload, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return cli_usage("approval", "--payload is a JSON object");
+	if ((rc = cli_open("approval", data, &m)) != 0) {
+		json_decref(n.payload);
 		return rc;
+	}
 	if ((rc = acting(as, m, &pr, &who, login, sizeof(login))) != 0)
 		goto done;
 	rc = 0;
@@ -156,9 +164,10 @@ cmd_approval(int argc, char **argv)
 		         m, m->md_store, &pr, &who, mm_now_ms(), &n, &id, &err)) == 0)
 			rc = approval_get(m, m->md_store, &pr, mm_now_ms(), id, &out, &err);
 	} else if (strcmp(pos[0], "decide") == 0) {
-		if ((rc = approval_decide(
-		         m, m->md_store, &pr, &who, mm_now_ms(), id, decision, comment, &err)) == 0)
-			rc = approval_get(m, m->md_store, &pr, mm_now_ms(), id, &out, &err);
+		if ((rc = approval_decide(m, m->md_store, &pr, &who, mm_now_ms(), id, decision,
+		         comment, &result, &err)) == 0 &&
+		    (rc = approval_get(m, m->md_store, &pr, mm_now_ms(), id, &out, &err)) == 0 && result)
+			json_object_set(out, "result", result);
 	} else {
 		if ((rc = approval_withdraw(m, m->md_store, &pr, &who, mm_now_ms(), id, &err)) == 0)
 			rc = approval_get(m, m->md_store, &pr, mm_now_ms(), id, &out, &err);
@@ -185,6 +194,8 @@ cmd_approval(int argc, char **argv)
 		}
 	}
 done:
+	json_decref(result);
+	json_decref(n.payload);
 	json_decref(out);
 	mamori_close(m);
 	return rc;

@@ -350,10 +350,18 @@ fill_from_builtin(struct policy *p)
 	size_t len;
 	int missing = 0;
 
+	/* a built-in profile is complete: never fill it from itself (a key missing there is an error) */
+	static _Thread_local int filling;
+	int rc;
+
 	for (int k = 0; k < POLICY_KEY_COUNT; k++)
 		missing |= !p->p_values[k].v_seen;
-	if (!missing || !nv->v_seen || nv->v_unset || (text = policy_builtin(nv->v_text, &len)) == NULL ||
-	    policy_parse(text, len, nv->v_text, &base, NULL) != 0)
+	if (filling || !missing || !nv->v_seen || nv->v_unset || (text = policy_builtin(nv->v_text, &len)) == NULL)
+		return 0;
+	filling = 1;
+	rc = policy_parse(text, len, nv->v_text, &base, NULL);
+	filling = 0;
+	if (rc != 0)
 		return 0;
 	for (int k = 0; k < POLICY_KEY_COUNT; k++) {
 		struct value *v = &p->p_values[k];

@@ -145,24 +145,22 @@ int
 vault_grants(struct vault_ctx *x, json_t **out, struct mm_err *err)
 {
 	static const char *const names[] = {"#id", "login", "reason", "starts_at", "ends_at", "granted_by", "granted_at",
-	    "revoked_at"};
+	    "revoked_at", "#approval_id"};
 
-	return list(x->st, "SELECT id, login, reason, starts_at, ends_at, granted_by, granted_at, revoked_at FROM mn_grant"
-	    " ORDER BY id DESC", names, 8, out, err);
+	return list(x->st, "SELECT id, login, reason, starts_at, ends_at, granted_by, granted_at, revoked_at, approval_id"
+	    " FROM mn_grant ORDER BY id DESC", names, 9, out, err);
 }
 
 int
-vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, struct mm_err *err)
+vault_grant_check(struct vault_ctx *x, json_t *in, json_t *errs, struct mm_err *err)
 {
-	json_t *errs = json_array();
-	const char *login = text(in, "login", 32, errs), *reason = text(in, "reason", 400, errs);
+	const char *login = text(in, "login", 32, errs);
 	const char *until = json_string_value(json_object_get(in, "ends_at"));
-	char now_s[MM_TIME_STRLEN], end_s[MM_TIME_STRLEN];
 	int64_t now = mm_now_ms(), end = 0;
 	struct store_stmt *s;
 	int rc;
 
-	*errors = NULL;
+	(void)text(in, "reason", 400, errs);
 	if (until == NULL || mm_time_parse(until, &end) != 0 || end <= now)
 		mm_errors_add(errs, "ends_at", "datetime", "終了日時を今より後の日時で指定してください", "ends_at must be a time after now");
 	else if (!policy_is_unset(x->m->md_policy, POLICY_MYNUMBER_IT_ACCESS_MAX) &&
@@ -174,42 +172,69 @@ vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, s
 		    POLICY_MYNUMBER_IT_ACCESS_MAX));
 		mm_errors_add(errs, "ends_at", "too_long", ja, en);
 	}
+	if (login == NULL || json_array_size(errs) > 0)
+		return 0;
+	/* IT staff: an account that holds the sysadmin role (003 §7.1 情報システム部門の担当者) */
+	if ((rc = store_prepare(x->st, "SELECT 1 FROM account a JOIN account_role r ON r.account_id = a.id"
+	    " WHERE a.login = $1 AND r.role = 'sysadmin' AND a.disabled_at IS NULL", &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", login);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (rc != STORE_ROW)
+		mm_errors_add(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
+		    "the login must be an enabled sysadmin account");
+	return 0;
+}
+
+int
+vault_grant_insert(struct vault_ctx *x, json_t *in, int64_t approval_id, int64_t *id, struct mm_err *err)
+{
+	char now_s[MM_TIME_STRLEN], end_s[MM_TIME_STRLEN];
+	int64_t end = 0;
+	struct store_stmt *s;
+	int rc;
+
+	if (mm_time_parse(json_string_value(json_object_get(in, "ends_at")), &end) != 0)
+		return mm_err_input(err, "ends_at", "datetime", "終了日時を今より後の日時で指定してください",
+		    "ends_at must be a time after now");
+	mm_time_format(mm_now_ms(), now_s);
+	mm_time_format(end, end_s);
+	if ((rc = store_prepare(x->st, "INSERT INTO mn_grant (login, reason, starts_at, ends_at, granted_by, granted_at,"
+	    " approval_id) VALUES ($1, $2, $3, $4, $5, $3, $6)", &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", json_string_value(json_object_get(in, "login")));
+	store_bind_text(s, "$2", json_string_value(json_object_get(in, "reason")));
+	store_bind_text(s, "$3", now_s);
+	store_bind_text(s, "$4", end_s);
+	store_bind_text(s, "$5", x->who->login);
+	if (approval_id)
+		store_bind_int(s, "$6", approval_id);
+	else
+		store_bind_null(s, "$6");
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	*id = store_last_id(x->st);
+	return audit_admin(x, "mynumber.grant", "mynumber_grant", *id, err);
+}
+
+int
+vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, struct mm_err *err)
+{
+	json_t *errs = json_array();
+	int rc;
+
+	*errors = NULL;
 	if ((rc = store_begin(x->st, err)) != 0) {
 		json_decref(errs);
 		return rc;
 	}
-	if (login && json_array_size(errs) == 0) {
-		/* IT staff: an account that holds the sysadmin role (003 §7.1 情報システム部門の担当者) */
-		if ((rc = store_prepare(x->st, "SELECT 1 FROM account a JOIN account_role r ON r.account_id = a.id"
-		    " WHERE a.login = $1 AND r.role = 'sysadmin' AND a.disabled_at IS NULL", &s, err)) != 0)
-			return vault_finish(x, rc, errs, errors, err);
-		store_bind_text(s, "$1", login);
-		rc = store_step(s, err);
-		store_finalize(s);
-		if (rc < 0)
-			return vault_finish(x, rc, errs, errors, err);
-		if (rc != STORE_ROW)
-			mm_errors_add(errs, "login", "not_it_staff", "システム管理者のアカウントを指定してください",
-			    "the login must be an enabled sysadmin account");
-	}
-	if (json_array_size(errs) > 0)
-		return vault_finish(x, 0, errs, errors, err);
-	mm_time_format(now, now_s);
-	mm_time_format(end, end_s);
-	if ((rc = store_prepare(x->st, "INSERT INTO mn_grant (login, reason, starts_at, ends_at, granted_by, granted_at)"
-	    " VALUES ($1, $2, $3, $4, $5, $3)", &s, err)) != 0)
-		return vault_finish(x, rc, errs, errors, err);
-	store_bind_text(s, "$1", login);
-	store_bind_text(s, "$2", reason);
-	store_bind_text(s, "$3", now_s);
-	store_bind_text(s, "$4", end_s);
-	store_bind_text(s, "$5", x->who->login);
-	rc = store_step(s, err);
-	store_finalize(s);
-	if (rc >= 0) {
-		*id = store_last_id(x->st);
-		rc = audit_admin(x, "mynumber.grant", "mynumber_grant", *id, err);
-	}
+	if ((rc = vault_grant_check(x, in, errs, err)) == 0 && json_array_size(errs) == 0)
+		rc = vault_grant_insert(x, in, 0, id, err);
 	return vault_finish(x, rc, errs, errors, err);
 }
 

@@ -114,10 +114,26 @@ void vault_blind_index(struct mamori *m, const char *kind, const char *digits, c
 
 /* ---- deletion (deletion.c) ---- */
 
+/*
+ * The handler's deletion request of subject id: the id and the last four digits typed again, a reason;
+ * marks the subject deletion_requested. In the caller's transaction (the engine's request is made in it
+ * too: workflow/effects.c). *errors: every field error.
+ */
 int vault_deletion_request(struct vault_ctx *x, int64_t id, json_t *in, int64_t *req_id, json_t **errors,
     struct mm_err *err);
-int vault_deletion_decide(struct vault_ctx *x, int64_t req_id, const char *decision, const char *comment,
+/* Names the engine's request of a deletion request; in the caller's transaction. */
+int vault_deletion_link(struct vault_ctx *x, int64_t req_id, int64_t approval_id, struct mm_err *err);
+/* The engine's request of a deletion request (MM_ENOTFOUND). */
+int vault_deletion_approval(struct vault_ctx *x, int64_t req_id, int64_t *approval_id, struct mm_err *err);
+/*
+ * Closes a pending deletion request as the engine decided it ("approved", "rejected" or "withdrawn"), in
+ * the caller's transaction: approved shreds the number (records, asset ledger, audit) and gives its
+ * epoch in epoch; otherwise the subject is active again. x->who is the decider.
+ */
+int vault_deletion_close(struct vault_ctx *x, int64_t req_id, const char *outcome, const char *comment, char epoch[8],
     struct mm_err *err);
+/* After the commit of an approved deletion: destroys the epoch's key files when it holds no number now. */
+int vault_deletion_after(struct vault_ctx *x, const char *epoch, struct mm_err *err);
 /* Subjects past retention and pending requests: {due: [...], requests: [...]}. */
 int vault_deletion_queue(struct vault_ctx *x, json_t **out, struct mm_err *err);
 
@@ -147,7 +163,14 @@ int vault_finish(struct vault_ctx *x, int rc, json_t *errs, json_t **errors, str
 int vault_scope_get(struct vault_ctx *x, int64_t account_id, json_t **out, struct mm_err *err);
 int vault_scope_set(struct vault_ctx *x, int64_t account_id, json_t *purposes, json_t **errors, struct mm_err *err);
 int vault_grants(struct vault_ctx *x, json_t **out, struct mm_err *err);
+/* A grant given directly by the manager: vault_grant_check, then vault_grant_insert, in one transaction. */
 int vault_grant_add(struct vault_ctx *x, json_t *in, int64_t *id, json_t **errors, struct mm_err *err);
+/* Adds to errs what is wrong with a grant asked for ({login, reason, ends_at}: an enabled sysadmin, a reason,
+ * an end after now within [mynumber] it_access_max). */
+int vault_grant_check(struct vault_ctx *x, json_t *in, json_t *errs, struct mm_err *err);
+/* Records a checked grant from now on, given by x->who (approval_id: the engine's request, 0 when the manager
+ * gave it directly), audited; in the caller's transaction. */
+int vault_grant_insert(struct vault_ctx *x, json_t *in, int64_t approval_id, int64_t *id, struct mm_err *err);
 int vault_grant_revoke(struct vault_ctx *x, int64_t id, struct mm_err *err);
 /* 1 when login holds an IT-staff grant in force now. */
 int vault_grant_active(struct vault_ctx *x, const char *login);

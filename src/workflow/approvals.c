@@ -4,6 +4,7 @@
  * approval_decision (schema 7).
  */
 #include "workflow/approvals.h"
+#include "workflow/effects.h"
 #include "base/str.h"
 #include "base/time.h"
 #include "registers/rows.h"
@@ -336,20 +337,22 @@ due_instant(const char *due_on, int64_t *at, struct mm_err *err)
 static int
 insert_request(struct store *st, const char *type, const char *cls, const char *subject,
     const char *title, const char *detail, json_t *route, size_t nsteps, const char *by,
-    const char *at, const char *due_on, const char *due_at, const char *snap, int64_t *id,
-    struct mm_err *err)
+    const char *at, const char *due_on, const char *due_at, const char *snap, const json_t *payload,
+    int64_t *id, struct mm_err *err)
 {
 	struct store_stmt *s;
-	char *rj = json_dumps(route, JSON_COMPACT);
+	char *rj = json_dumps(route, JSON_COMPACT),
+	     *pj = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc;
 
 	if ((rc = store_prepare(st,
 	         "INSERT INTO approval_request (type, class, subject, title, detail, route_json,"
 	         " steps, current_step, requested_by, requested_at, due_on, due_at, state, "
-	         "snapshot_json)"
-	         " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, 'pending', $12)",
+	         "snapshot_json, payload_json)"
+	         " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, 'pending', $12, $13)",
 	         &s, err)) != 0) {
 		free(rj);
+		free(pj);
 		return rc;
 	}
 	store_bind_text(s, "$1", type);
@@ -369,9 +372,11 @@ insert_request(struct store *st, const char *type, const char *cls, const char *
 		store_bind_null(s, "$11");
 	}
 	store_bind_text(s, "$12", snap ? snap : "{}");
+	store_bind_text(s, "$13", pj ? pj : "{}");
 	rc = store_step(s, err);
 	store_finalize(s);
 	free(rj);
+	free(pj);
 	if (rc < 0)
 		return rc;
 	*id = store_last_id(st);
@@ -379,7 +384,7 @@ insert_request(struct store *st, const char *type, const char *cls, const char *
 }
 
 int
-approval_request(struct mamori *m, struct store *st, const struct principal *pr,
+approval_request_tx(struct mamori *m, struct store *st, const struct principal *pr,
     const struct mm_actor *who, int64_t now, const struct approval_new *req, int64_t *out_id,
     struct mm_err *err)
 {
@@ -388,13 +393,18 @@ approval_request(struct mamori *m, struct store *st, const struct principal *pr,
 	size_t nsteps = 0;
 	char when[MM_TIME_STRLEN], due_at[MM_TIME_STRLEN], *snap = NULL;
 	const struct reg_def *d;
-	json_t *route;
+	json_t *route = NULL, *payload = NULL;
+	struct effect_ctx ec;
 	int64_t id = 0, due = 0, rid = 0;
 	int rc;
 
 	if (t == NULL)
 		return mm_err_input(
 		    err, "type", "choice", "申請の種類を選んでください", "unknown request type");
+	if (effect_module_only(t->code) && !req->from_module)
+		return mm_err_input(err, "type", "module_only",
+		    "この申請は専用の画面から行ってください（マイナンバーの削除は対象者の画面から）",
+		    "this request is made through its own route (a My Number deletion: the subject's)");
 	if ((rc = approval_route_roles(m->md_policy, t, req->cls, roles, &nsteps, err)) != 0 ||
 	    (rc = text_check("subject", req->subject, APPROVAL_TITLE_MAX, 1, err)) != 0 ||
 	    (rc = text_check("title", req->title, APPROVAL_TITLE_MAX, 1, err)) != 0 ||
@@ -408,39 +418,53 @@ approval_request(struct mamori *m, struct store *st, const struct principal *pr,
 		return mm_err_input(err, "subject", "format",
 		    "台帳の記録は register:台帳名:番号 で指定してください",
 		    "a ledger record is register:NAME:ID");
+	payload = req->payload ? json_deep_copy(req->payload) : json_object();
+	ec = (struct effect_ctx){
+	    .m = m, .st = st, .pr = pr, .who = who, .now = now, .requested_by = who->login};
+	if ((rc = effect_check(&ec, t->code, payload, err)) != 0)
+		goto done;
 	mm_time_format(now, when);
 	mm_time_format(due, due_at);
 	route = json_array();
 	for (size_t s = 0; s < nsteps; s++)
 		json_array_append_new(route, roles_json(roles[s]));
-	if ((rc = store_begin(st, err)) != 0)
-		goto done;
 	if ((rc = snapshot(m, st, who, now, req->subject, req->title, req->detail, &snap, err)) !=
 	    0) {
 		if (rc == MM_ENOTFOUND)
 			rc = mm_err_input(
 			    err, "subject", "not_found", "その記録はありません", "no such record");
-		goto fail;
+		goto done;
 	}
 	if ((rc = insert_request(st, t->code, req->cls, req->subject, req->title, req->detail,
-	         route, nsteps, who->login, when, due ? req->due_on : NULL, due_at, snap, &id,
-	         err)) != 0)
-		goto fail;
+	         route, nsteps, who->login, when, due ? req->due_on : NULL, due_at, snap, payload,
+	         &id, err)) != 0)
+		goto done;
 	if ((rc = audit(m, st, who, "approval.request", id, AUDIT_CREATE, "pending",
 	         json_pack("{s:s, s:s, s:I}", "type", t->code, "class", req->cls ? req->cls : "",
 	             "steps", (json_int_t)nsteps),
 	         err)) != 0)
-		goto fail;
-	if ((rc = store_commit(st, err)) != 0)
-		goto fail;
+		goto done;
 	if (out_id)
 		*out_id = id;
-	goto done;
-fail:
-	store_rollback(st);
 done:
 	free(snap);
 	json_decref(route);
+	json_decref(payload);
+	return rc;
+}
+
+int
+approval_request(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, int64_t now, const struct approval_new *req, int64_t *out_id,
+    struct mm_err *err)
+{
+	int rc;
+
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	if ((rc = approval_request_tx(m, st, pr, who, now, req, out_id, err)) != 0 ||
+	    (rc = store_commit(st, err)) != 0)
+		store_rollback(st);
 	return rc;
 }
 
@@ -449,7 +473,7 @@ struct req_row {
 	int64_t id, step, steps;
 	char state[16], requested_by[64], subject[256], type[32];
 	json_t *route;
-	json_t *title, *detail;
+	json_t *title, *detail, *payload;
 };
 
 static void
@@ -458,6 +482,7 @@ req_row_free(struct req_row *r)
 	json_decref(r->route);
 	json_decref(r->title);
 	json_decref(r->detail);
+	json_decref(r->payload);
 }
 
 static int
@@ -469,7 +494,7 @@ req_load(struct store *st, int64_t id, struct req_row *r, struct mm_err *err)
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_prepare(st,
 	         "SELECT id, current_step, steps, state, requested_by, subject, type, route_json,"
-	         " title, detail FROM approval_request WHERE id = $1",
+	         " title, detail, payload_json FROM approval_request WHERE id = $1",
 	         &s, err)) != 0)
 		return rc;
 	store_bind_int(s, "$1", id);
@@ -484,6 +509,7 @@ req_load(struct store *st, int64_t id, struct req_row *r, struct mm_err *err)
 		r->route = json_loads(store_col_text(s, 7), 0, NULL);
 		r->title = json_string(store_col_text(s, 8));
 		r->detail = json_string(store_col_text(s, 9));
+		r->payload = json_loads(store_col_text(s, 10), 0, NULL);
 		rc = 0;
 	} else if (rc >= 0) {
 		rc = mm_err_set(err, MM_ENOTFOUND, "", "no such request");
@@ -589,13 +615,19 @@ decision_check(const char *decision, const char *comment, struct mm_err *err)
 int
 approval_decide(struct mamori *m, struct store *st, const struct principal *pr,
     const struct mm_actor *who, int64_t now, int64_t id, const char *decision, const char *comment,
-    struct mm_err *err)
+    json_t **result, struct mm_err *err)
 {
 	struct req_row r;
 	const char *role;
 	char when[MM_TIME_STRLEN], *snap = NULL;
-	int earlier, rc;
+	json_t *done = NULL;
+	struct effect_ctx ec = {.m = m, .st = st, .pr = pr, .who = who, .now = now, .request_id = id,
+	    .comment = comment};
+	int earlier, closes, rc;
 
+	if (result)
+		*result = NULL;
+	memset(&r, 0, sizeof(r));
 	if ((rc = decision_check(decision, comment, err)) != 0)
 		return rc;
 	if ((rc = store_begin(st, err)) != 0)
@@ -629,6 +661,7 @@ approval_decide(struct mamori *m, struct store *st, const struct principal *pr,
 	         json_string_value(r.detail), &snap, err)) != 0 &&
 	    rc != MM_ENOTFOUND)
 		goto fail;
+	closes = strcmp(decision, "approved") != 0 || r.step >= r.steps;
 	if ((rc = record_decision(st, &r, role, who->login, when, decision, comment, snap, err)) !=
 	    0)
 		goto fail;
@@ -637,15 +670,25 @@ approval_decide(struct mamori *m, struct store *st, const struct principal *pr,
 	             "{s:s, s:I, s:s}", "type", r.type, "step", (json_int_t)r.step, "role", role),
 	         err)) != 0)
 		goto fail;
+	ec.requested_by = r.requested_by;
+	if (closes && (rc = effect_close(&ec, r.type, decision, r.payload, &done, err)) != 0)
+		goto fail;
 	if ((rc = ledger_refresh(m, st, who, now, r.subject, err)) != 0)
 		goto fail;
 	rc = store_commit(st, err);
 	if (rc != 0)
 		goto fail;
-	goto done;
+	rc = effect_after(&ec, r.type, done, err);
+	if (result)
+		*result = done;
+	else
+		json_decref(done);
+	done = NULL;
+	goto out;
 fail:
 	store_rollback(st);
-done:
+out:
+	json_decref(done);
 	free(snap);
 	req_row_free(&r);
 	return rc;
@@ -660,7 +703,7 @@ approval_withdraw(struct mamori *m, struct store *st, const struct principal *pr
 	char when[MM_TIME_STRLEN];
 	int rc;
 
-	(void)pr;
+	memset(&r, 0, sizeof(r));
 	if ((rc = store_begin(st, err)) != 0)
 		return rc;
 	if ((rc = req_load(st, id, &r, err)) != 0)
@@ -690,7 +733,12 @@ approval_withdraw(struct mamori *m, struct store *st, const struct principal *pr
 	if ((rc = audit(m, st, who, "approval.withdraw", id, AUDIT_UPDATE, "withdrawn",
 	         json_pack("{s:s}", "type", r.type), err)) != 0)
 		goto fail;
-	if ((rc = store_commit(st, err)) != 0)
+	struct effect_ctx ec = {.m = m, .st = st, .pr = pr, .who = who, .now = now, .request_id = id,
+	    .requested_by = r.requested_by};
+	json_t *done = NULL;
+	rc = effect_close(&ec, r.type, "withdrawn", r.payload, &done, err);
+	json_decref(done);
+	if (rc != 0 || (rc = store_commit(st, err)) != 0)
 		goto fail;
 	goto done;
 fail:
@@ -706,8 +754,8 @@ done:
 #define REQ_COLS                                                                                   \
 	"SELECT id, type, class, subject, title, detail, route_json, steps, current_step, "        \
 	"requested_by,"                                                                            \
-	" requested_at, due_on, due_at, state, closed_at, closed_by, snapshot_json FROM "          \
-	"approval_request"
+	" requested_at, due_on, due_at, state, closed_at, closed_by, snapshot_json, payload_json " \
+	"FROM approval_request"
 
 static json_t *
 type_title(const char *code, int en)
@@ -728,7 +776,8 @@ static json_t *
 req_json(struct store_stmt *s, int64_t now)
 {
 	json_t *route = json_loads(store_col_text(s, 6), 0, NULL),
-	       *snap = json_loads(store_col_text(s, 16), 0, NULL);
+	       *snap = json_loads(store_col_text(s, 16), 0, NULL),
+	       *payload = json_loads(store_col_text(s, 17), 0, NULL);
 	const char *state = store_col_text(s, 13);
 	int64_t due = 0, step = store_col_int(s, 8);
 	int overdue;
@@ -738,7 +787,7 @@ req_json(struct store_stmt *s, int64_t now)
 	overdue = strcmp(state, "pending") == 0 && due > 0 && now >= due;
 	return json_pack(
 	    "{s:I, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s, s:b,"
-	    " s:o, s:o, s:o, s:o}",
+	    " s:o, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)store_col_int(s, 0), "type", store_col_text(s, 1), "type_title",
 	    type_title(store_col_text(s, 1), 0), "type_title_en",
 	    type_title(store_col_text(s, 1), 1), "class", store_col_text(s, 2), "subject",
@@ -750,7 +799,8 @@ req_json(struct store_stmt *s, int64_t now)
 	    "requested_by", store_col_text(s, 9), "requested_at", store_col_text(s, 10), "due_on",
 	    opt_text(s, 11), "due_at", opt_text(s, 12), "state", state, "overdue", overdue,
 	    "closed_at", opt_text(s, 14), "closed_by", opt_text(s, 15), "route",
-	    route ? route : json_array(), "_snapshot", snap ? snap : json_object());
+	    route ? route : json_array(), "_snapshot", snap ? snap : json_object(), "payload",
+	    payload ? payload : json_object());
 }
 
 static int
@@ -923,7 +973,7 @@ approval_ledger_decide(struct store *st, const char *type, const char *cls, cons
 	if (id == 0) {
 		json_t *route = json_pack("[o]", roles_json(roles));
 		rc = insert_request(st, type, cls, subject, title, "", route, 1, requester,
-		    requested_at, NULL, NULL, snapshot_text, &id, err);
+		    requested_at, NULL, NULL, snapshot_text, NULL, &id, err);
 		json_decref(route);
 		if (rc != 0)
 			return rc;

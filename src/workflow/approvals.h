@@ -59,21 +59,39 @@ json_t *approval_types_json(const struct policy *p);
 struct approval_new {
 	const char *type, *cls, *subject, *title, *detail;
 	const char *due_on; /* YYYY-MM-DD (Japan) or NULL */
+	json_t *payload;    /* what the decision acts on (effects.h), or NULL */
+	int from_module;    /* made by the module of a module-only type (the vault's deletion) */
 };
 
 /* Makes a request by who, audited as approval.request. *id (may be NULL) is the new request's. */
 int approval_request(struct mamori *m, struct store *st, const struct principal *pr,
     const struct mm_actor *who, int64_t now, const struct approval_new *req, int64_t *id,
     struct mm_err *err);
+/* The same inside the caller's transaction. */
+int approval_request_tx(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, int64_t now, const struct approval_new *req, int64_t *id,
+    struct mm_err *err);
+
+/*
+ * The vault's deletion request of subject_id (in: confirm_id, confirm_last4, reason) and its engine
+ * request to the manager, in one transaction; the approval shreds the number (effects.c).
+ * *errors: every field error of in.
+ */
+int approval_mynumber_deletion(struct mamori *m, struct store *st, const struct principal *pr,
+    const struct mm_actor *who, int64_t now, int64_t subject_id, json_t *in, int64_t *deletion_id,
+    int64_t *request_id, json_t **errors, struct mm_err *err);
 
 /*
  * Decides the current step of request id: "approved" or "rejected" with a comment. MM_EINVAL rule
  * self_approval (the requester), closed (not pending), same_decider (decided an earlier step);
- * MM_EPERM without the step's role; MM_ENOTFOUND. Audited as approval.decide.
+ * MM_EPERM without the step's role; MM_ENOTFOUND. Audited as approval.decide. When the decision
+ * closes the request, its effect acts in the same transaction (effects.h) and *result (may be
+ * NULL; NULL when the type has no effect) tells what it did: {account: {id, login, password}},
+ * {grant: {...}} or {deletion: {...}}.
  */
 int approval_decide(struct mamori *m, struct store *st, const struct principal *pr,
     const struct mm_actor *who, int64_t now, int64_t id, const char *decision, const char *comment,
-    struct mm_err *err);
+    json_t **result, struct mm_err *err);
 
 /* Withdraws a pending request: only its requester (MM_EPERM). Audited as approval.withdraw. */
 int approval_withdraw(struct mamori *m, struct store *st, const struct principal *pr,

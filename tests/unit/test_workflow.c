@@ -532,20 +532,20 @@ test_approval_rules(void **state)
 	assert_int_equal(approval_request(f->m, st, &emp, &a_emp, now, &req, &id, &err), 0);
 	assert_true(id > 0);
 	/* the requester never decides; the second step's role cannot take the first */
-	assert_int_equal(approval_decide(f->m, st, &emp, &a_emp, now, id, "approved", "", &err), MM_EINVAL);
+	assert_int_equal(approval_decide(f->m, st, &emp, &a_emp, now, id, "approved", "", NULL, &err), MM_EINVAL);
 	assert_string_equal(err.rule, "self_approval");
-	assert_int_equal(approval_decide(f->m, st, &local, &a_emp, now, id, "approved", "", &err), MM_EINVAL);
+	assert_int_equal(approval_decide(f->m, st, &local, &a_emp, now, id, "approved", "", NULL, &err), MM_EINVAL);
 	assert_string_equal(err.rule, "self_approval");
 	struct principal sys = {.pr_account_id = 13, .pr_login = "sys", .pr_roles = 1u << ROLE_SYSADMIN};
 	struct mm_actor a_sys = {.login = "sys", .client = "local"};
-	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "", &err), MM_EPERM);
-	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "perhaps", "", &err), MM_EINVAL);
+	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "", NULL, &err), MM_EPERM);
+	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "perhaps", "", NULL, &err), MM_EINVAL);
 	assert_int_equal(approval_count(f, "SELECT count(*) FROM approval_decision"), 0);
 	/* step 1, then the same person cannot take step 2 even holding its role */
-	assert_int_equal(approval_decide(f->m, st, &adm, &a_adm, now, id, "approved", "", &err), 0);
-	assert_int_equal(approval_decide(f->m, st, &adm, &a_adm, now, id, "approved", "", &err), MM_EINVAL);
+	assert_int_equal(approval_decide(f->m, st, &adm, &a_adm, now, id, "approved", "", NULL, &err), 0);
+	assert_int_equal(approval_decide(f->m, st, &adm, &a_adm, now, id, "approved", "", NULL, &err), MM_EINVAL);
 	assert_string_equal(err.rule, "same_decider");
-	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "approved", "", &err), MM_EPERM);
+	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "approved", "", NULL, &err), MM_EPERM);
 	/* overdue the day after its due date */
 	assert_int_equal(approval_list(f->m, st, &sys, at("2027-04-02T23:59:00"), APPROVAL_INBOX, &out, &err), 0);
 	assert_int_equal(json_array_size(out), 1);
@@ -554,7 +554,7 @@ test_approval_rules(void **state)
 	assert_int_equal(approval_list(f->m, st, &sys, at("2027-04-03T00:00:00"), APPROVAL_INBOX, &out, &err), 0);
 	assert_true(json_is_true(json_object_get(json_array_get(out, 0), "overdue")));
 	json_decref(out);
-	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "ok", &err), 0);
+	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "ok", NULL, &err), 0);
 	assert_int_equal(approval_get(f->m, st, &emp, now, id, &out, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(out, "state")), "approved");
 	assert_int_equal(json_array_size(json_object_get(out, "decisions")), 2);
@@ -565,8 +565,8 @@ test_approval_rules(void **state)
 	assert_int_equal(approval_get(f->m, st, &other, now, id, &out, &err), MM_EPERM);
 	/* a rejection ends a request; withdrawal by the requester only, while pending */
 	assert_int_equal(approval_request(f->m, st, &emp, &a_emp, now, &req, &id, &err), 0);
-	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "rejected", "no", &err), 0);
-	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "", &err), MM_EINVAL);
+	assert_int_equal(approval_decide(f->m, st, &head, &a_head, now, id, "rejected", "no", NULL, &err), 0);
+	assert_int_equal(approval_decide(f->m, st, &sys, &a_sys, now, id, "approved", "", NULL, &err), MM_EINVAL);
 	assert_string_equal(err.rule, "closed");
 	assert_int_equal(approval_withdraw(f->m, st, &emp, &a_emp, now, id, &err), MM_EINVAL);
 	assert_int_equal(approval_request(f->m, st, &emp, &a_emp, now, &req, &id, &err), 0);
