@@ -5,6 +5,7 @@
  */
 #include "unit_store.h"
 
+#include "base/embed.h"
 #include "base/mynumber.h"
 #include "base/time.h"
 #include "core/mamori.h"
@@ -229,6 +230,177 @@ test_rotation_rewraps_every_key(void **state)
 	assert_int_equal(access(path, F_OK), 0);
 }
 
+/* ---- schema 8: the CHECK lists of the vault's and the trail's tables rebuilt as OR chains ---- */
+
+extern const struct mm_embedded *store_migrations; /* store/migrate.c: the list a test may replace */
+extern size_t store_migrations_count;
+extern const struct mm_embedded mm_migrations[];
+
+/* A vault as schema 7 held it: an employee, a dependant being deleted, a deleted partner whose ids
+ * went up to 40 once, and a row in every table that refers to them or that schema 8 rebuilds. */
+static const char SCHEMA7_ROWS[] =
+    "INSERT INTO mn_subject (id, kind, name, name_kana, created_at, created_by, updated_at, updated_by)"
+    " VALUES (1, 'employee', '山田 太郎', 'ヤマダ タロウ', 't1', 'alice', 't1', 'alice');"
+    "INSERT INTO mn_subject (id, kind, parent_id, name, relation, state, created_at, created_by, updated_at,"
+    " updated_by) VALUES (2, 'dependant', 1, '山田 花子', '配偶者', 'deletion_requested', 't2', 'alice', 't3', 'bob');"
+    "INSERT INTO mn_subject (id, kind, name, state, stub, use_ended_on, retention_end, created_at, created_by,"
+    " updated_at, updated_by) VALUES (3, 'shareholder', '株主 一郎', 'deleted', '9018', '2019-06-30', '2026-12-31',"
+    " 't2', 'alice', 't4', 'carol');"
+    "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'mn_subject';"
+    "INSERT INTO mn_subject_purpose VALUES (1, 'withholding'), (2, 'social_insurance'),"
+    " (3, 'shareholder_dividend');"
+    "INSERT INTO mn_number (subject_id, kind, epoch, key_gen, wrapped_key, ciphertext, blind_index, tail,"
+    " collected_at, collected_by) VALUES (1, 'individual', 'open', 1, 'wk', 'ct', 'bi', '9018', 't1', 'alice');"
+    "INSERT INTO mn_identity_check (subject_id, number_document, identity_document, checked_by, checked_at)"
+    " VALUES (1, '個人番号カード', '個人番号カード', 'alice', 't1');"
+    "INSERT INTO mn_deletion (subject_id, reason, requested_by, requested_at) VALUES (2, '扶養から外れた', 'bob',"
+    " 't3');"
+    "INSERT INTO mn_deletion (subject_id, reason, requested_by, requested_at, state, decided_by, decided_at,"
+    " method) VALUES (3, '保存期間の経過', 'bob', 't3', 'done', 'carol', 't4', '鍵の消去');"
+    "INSERT INTO mn_request (subject_id, kind, received_on, decision, created_by, created_at, updated_by,"
+    " updated_at) VALUES (1, 'disclosure', '2026-04-01', 'granted', 'alice', 't1', 'alice', 't2');"
+    "INSERT INTO mn_record (at, actor, action, subject_id, purpose, detail) VALUES ('t1', 'alice', 'collect', 1,"
+    " NULL, '個人番号を取得'), ('t4', 'carol', 'deletion', 3, NULL, '鍵の消去');"
+    "INSERT INTO audit_event VALUES (1, 't1', 't1', 'alice', 'mynumber.create', 'mn_subject', '1', 'create',"
+    " 'ok', 'local', '{}', '00', 'h1'), (2, 't2', 't2', 'alice', 'mynumber.list', 'mn_subject', '', 'read',"
+    " 'ok', 'local', '{}', 'h1', 'h2');"
+    "INSERT INTO register_change (register, record_id, at, actor, action, changes) VALUES ('assets', 1, 't1',"
+    " 'alice', 'create', '{}');";
+
+/* Every row of the tables schema 8 touches, in order, as one string to compare (free it). */
+static char *
+vault_rows(struct store *st)
+{
+	static const char *const tables[][2] = {
+	    {"mn_subject", "id, kind, person_id, parent_id, name, name_kana, relation, use_ended_on, retention_end,"
+	        " state, stub, created_at, created_by, updated_at, updated_by"},
+	    {"mn_subject_purpose", "subject_id, purpose"},
+	    {"mn_number", "subject_id, kind, epoch, key_gen, wrapped_key, ciphertext, blind_index, tail"},
+	    {"mn_identity_check", "id, subject_id, number_document, identity_document, checked_by, checked_at"},
+	    {"mn_deletion", "id, subject_id, reason, requested_by, requested_at, state, decided_by, decided_at,"
+	        " comment, method"},
+	    {"mn_request", "id, subject_id, kind, received_on, identity_checked, decision, reason, notified_on"},
+	    {"mn_record", "id, at, actor, action, subject_id, purpose, detail"},
+	    {"audit_event", "seq, started_at, ended_at, actor, action, target_type, target_id, access, outcome,"
+	        " client, details, prev_hash, hash"},
+	    {"register_change", "id, register, record_id, at, actor, action, changes"},
+	    {"sqlite_sequence", "name, seq"},
+	};
+	char sql[512], *out = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		struct store_stmt *s;
+		const char *v;
+		char *more;
+
+		snprintf(sql, sizeof(sql), "SELECT group_concat(json_array(%s), char(10)) FROM (SELECT * FROM %s"
+		    " ORDER BY 1, 2)", tables[i][1], tables[i][0]);
+		assert_int_equal(store_prepare(st, sql, &s, NULL), 0);
+		assert_int_equal(store_step(s, NULL), STORE_ROW);
+		v = store_col_text(s, 0) ? store_col_text(s, 0) : "";
+		more = realloc(out, n + strlen(tables[i][0]) + strlen(v) + 3);
+		assert_non_null(more);
+		out = more;
+		n += (size_t)sprintf(out + n, "%s\n%s\n", tables[i][0], v);
+		store_finalize(s);
+	}
+	return out;
+}
+
+/* 1 when the statement (one value of a CHECK put in with %s) is accepted; rolled back either way. */
+static int
+accepted(struct store *st, const char *sql_fmt, const char *value)
+{
+	char sql[512];
+	int rc;
+
+	snprintf(sql, sizeof(sql), sql_fmt, value);
+	unit_exec(st, "SAVEPOINT v");
+	rc = store_exec(st, sql, NULL);
+	unit_exec(st, "ROLLBACK TO v; RELEASE v");
+	return rc == 0;
+}
+
+static void
+test_schema_8_keeps_every_row_and_allows_the_same_values(void **state)
+{
+	static const struct {
+		const char *sql, *values[7];
+	} checks[] = {
+	    {"INSERT INTO mn_subject (kind, name, created_at, created_by, updated_at, updated_by) VALUES ('%s',"
+	        " 'n', 't', 'a', 't', 'a')", {"employee", "dependant", "partner", "shareholder"}},
+	    {"INSERT INTO mn_subject (kind, state, name, created_at, created_by, updated_at, updated_by) VALUES"
+	        " ('partner', '%s', 'n', 't', 'a', 't', 'a')", {"active", "deletion_requested", "deleted"}},
+	    {"INSERT INTO mn_record (at, actor, action) VALUES ('t', 'a', '%s')",
+	        {"collect", "use", "output", "takeout", "deletion", "correction"}},
+	    {"INSERT INTO audit_event VALUES (NULL, 't', 't', 'a', 'x', 'x', 'x', '%s', 'ok', 'local', '{}', 'h2',"
+	        " 'h3')", {"read", "update", "create", "delete", "output"}},
+	    {"INSERT INTO register_change (register, record_id, at, actor, action, changes) VALUES ('assets', 1,"
+	        " 't', 'a', '%s', '{}')", {"create", "update", "delete"}},
+	    {"INSERT INTO mn_deletion (subject_id, reason, requested_by, requested_at, state) VALUES (1, 'r', 'a',"
+	        " 't', '%s')", {"pending", "done", "rejected"}},
+	    {"INSERT INTO mn_request (subject_id, kind, received_on, created_by, created_at, updated_by, updated_at)"
+	        " VALUES (1, '%s', 'd', 'a', 't', 'a', 't')", {"disclosure", "correction", "stop"}},
+	    {"INSERT INTO mn_request (subject_id, kind, received_on, decision, created_by, created_at, updated_by,"
+	        " updated_at) VALUES (1, 'stop', 'd', '%s', 'a', 't', 'a', 't')", {"pending", "granted", "refused"}},
+	};
+	char dir[UNIT_PATH_MAX], db[UNIT_PATH_MAX], *before, *after;
+	struct store *st = NULL;
+	struct mm_err err = {0};
+
+	(void)state;
+	unit_tmpdir(dir);
+	unit_path(db, dir, "mamori.db");
+	assert_int_equal(store_open(&st, db, STORE_CREATE, NULL), 0);
+	store_migrations = mm_migrations;
+	store_migrations_count = 7;
+	if (store_migrate(st, &err) != 0)
+		fail_msg("migrate to 7: %s", err.msg);
+	unit_exec(st, SCHEMA7_ROWS);
+	before = vault_rows(st);
+	store_migrations_count = 8;
+	if (store_migrate(st, &err) != 0)
+		fail_msg("migrate to 8: %s", err.msg);
+	store_migrations = NULL;
+	store_migrations_count = 0;
+	after = vault_rows(st);
+	assert_string_equal(after, before);
+	free(before);
+	free(after);
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%0008'"), 0);
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%CHECK (%IN (%'"
+	    " AND tbl_name IN ('mn_subject', 'mn_record', 'audit_event', 'register_change', 'mn_deletion',"
+	    " 'mn_request')"), 0);
+	/* the indexes and append-only triggers are back, and an id issued once is not issued again */
+	assert_int_equal(unit_query_int(st, "SELECT count(*) FROM sqlite_master WHERE name IN ('mn_subject_kind',"
+	    " 'mn_subject_name', 'mn_record_at', 'register_change_record', 'audit_event_no_update',"
+	    " 'audit_event_no_delete', 'mn_record_no_update', 'mn_record_no_delete', 'register_change_no_update',"
+	    " 'register_change_no_delete')"), 10);
+	assert_int_not_equal(store_exec(st, "DELETE FROM audit_event", NULL), 0);
+	assert_int_not_equal(store_exec(st, "UPDATE mn_record SET detail = ''", NULL), 0);
+	unit_exec(st, "INSERT INTO mn_subject (kind, name, created_at, created_by, updated_at, updated_by) VALUES"
+	    " ('partner', '新規', 't', 'a', 't', 'a')");
+	assert_int_equal(unit_query_int(st, "SELECT max(id) FROM mn_subject"), 41);
+	/* a subject's children still need their subject */
+	assert_int_not_equal(store_exec(st, "INSERT INTO mn_identity_check (subject_id, number_document,"
+	    " identity_document, checked_by, checked_at) VALUES (99, 'a', 'b', 'c', 'd')", NULL), 0);
+	/* every value the IN lists allowed is allowed, and nothing else */
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		for (size_t k = 0; checks[i].values[k]; k++)
+			if (!accepted(st, checks[i].sql, checks[i].values[k]))
+				fail_msg("refused: %s with %s", checks[i].sql, checks[i].values[k]);
+		assert_false(accepted(st, checks[i].sql, "other"));
+		assert_false(accepted(st, checks[i].sql, ""));
+	}
+	/* and the later migrations still apply */
+	if (store_migrate(st, &err) != 0)
+		fail_msg("migrate to the latest: %s", err.msg);
+	store_close(st);
+	unit_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -241,6 +413,7 @@ main(void)
 	    T(test_duplicate_found_without_decrypting),
 	    T(test_leaving_moves_the_key_to_its_epoch_and_destroying_it_shreds),
 	    T(test_rotation_rewraps_every_key),
+	    cmocka_unit_test(test_schema_8_keeps_every_row_and_allows_the_same_values),
 	};
 
 	if (unit_init() != 0)
