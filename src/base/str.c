@@ -122,3 +122,17 @@ mm_email_ok(const char *s)
 	/* a dotted domain: "a.b", not ".b", "a." or "a..b" */
 	return strchr(at + 1, '.') != NULL && at[1] != '.' && s[len - 1] != '.' && strstr(at, "..") == NULL;
 }
+
+void
+mm_utf8_cut(char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (char *p = s; *p; p++) {
+		/* a character starts at every byte that is not a continuation byte (10xxxxxx) */
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == max) {
+			*p = '\0';
+			return;
+		}
+	}
+}

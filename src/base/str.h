@@ -24,6 +24,9 @@ long mm_utf8_check(const char *s, size_t len, int allow_newline);
  */
 int mm_email_ok(const char *s);
 
+/* Cuts valid UTF-8 s in place after its first max characters (never inside a character). */
+void mm_utf8_cut(char *s, size_t max);
+
 /* Copies src into dst (size n) and always terminates; returns 0, or MM_ETOOBIG when cut. */
 int mm_strlcpy(char *dst, const char *src, size_t n);
 

@@ -323,7 +323,12 @@ reg_save(struct reg_ctx *x, int64_t id, json_t *input, int64_t *out_id, json_t *
 	mm_time_format(x->now_ms, when);
 	if ((rc = write_row(x, id, rec, changes, when, out_id, err)) != 0)
 		goto done;
-	rc = record_change(x, *out_id, id ? "update" : "create", changes, when, err);
+	if ((rc = record_change(x, *out_id, id ? "update" : "create", changes, when, err)) != 0)
+		goto done;
+	if (!id && x->def->hooks && x->def->hooks->after_create) {
+		json_object_set_new(rec, "id", json_integer(*out_id));
+		rc = x->def->hooks->after_create(x, rec, err);
+	}
 done:
 	json_decref(old);
 	json_decref(rec);

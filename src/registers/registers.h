@@ -69,6 +69,8 @@ struct reg_hooks {
 	int (*before_delete)(struct reg_ctx *x, const json_t *old, json_t *errors, struct mm_err *err);
 	/* The roles that may approve this record (bit 1 << role); 0: the record needs no approval. */
 	unsigned (*approver_roles)(struct reg_ctx *x, const json_t *rec);
+	/* Called inside the transaction after a new record is written (rec: as saved, with its id). */
+	int (*after_create)(struct reg_ctx *x, const json_t *rec, struct mm_err *err);
 };
 
 struct reg_def {

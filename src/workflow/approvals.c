@@ -383,6 +383,27 @@ insert_request(struct store *st, const char *type, const char *cls, const char *
 	return 0;
 }
 
+/* The pending request of type on subject (*id 0 when none). */
+static int
+pending_of(struct store *st, const char *type, const char *subject, int64_t *id, struct mm_err *err)
+{
+	struct store_stmt *s;
+	int rc;
+
+	*id = 0;
+	if ((rc = store_prepare(st,
+	         "SELECT id FROM approval_request WHERE subject = $1 AND type = $2"
+	         " AND state = 'pending' ORDER BY id DESC LIMIT 1",
+	         &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", subject);
+	store_bind_text(s, "$2", type);
+	if ((rc = store_step(s, err)) == STORE_ROW)
+		*id = store_col_int(s, 0);
+	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 int
 approval_request_tx(struct mamori *m, struct store *st, const struct principal *pr,
     const struct mm_actor *who, int64_t now, const struct approval_new *req, int64_t *out_id,
@@ -395,7 +416,7 @@ approval_request_tx(struct mamori *m, struct store *st, const struct principal *
 	const struct reg_def *d;
 	json_t *route = NULL, *payload = NULL;
 	struct effect_ctx ec;
-	int64_t id = 0, due = 0, rid = 0;
+	int64_t id = 0, due = 0, rid = 0, pending = 0;
 	int rc;
 
 	if (t == NULL)
@@ -418,6 +439,13 @@ approval_request_tx(struct mamori *m, struct store *st, const struct principal *
 		return mm_err_input(err, "subject", "format",
 		    "台帳の記録は register:台帳名:番号 で指定してください",
 		    "a ledger record is register:NAME:ID");
+	/* one pending request per ledger record and type: a second would split the decision */
+	if (d && (rc = pending_of(st, t->code, req->subject, &pending, err)) != 0)
+		return rc;
+	if (d && pending)
+		return mm_err_input(err, "subject", "pending",
+		    "この記録にはすでに承認待ちの申請があります",
+		    "this record has a pending request of this type already");
 	payload = req->payload ? json_deep_copy(req->payload) : json_object();
 	ec = (struct effect_ctx){
 	    .m = m, .st = st, .pr = pr, .who = who, .now = now, .requested_by = who->login};
@@ -952,23 +980,12 @@ approval_ledger_decide(struct store *st, const char *type, const char *cls, cons
     const char *decider, const char *role, int64_t now, const char *decision, const char *comment,
     const char *snapshot_text, int64_t *request_id, struct mm_err *err)
 {
-	struct store_stmt *s;
 	struct req_row r;
 	char when[MM_TIME_STRLEN];
 	int64_t id = 0;
 	int rc;
 
-	if ((rc = store_prepare(st,
-	         "SELECT id FROM approval_request WHERE subject = $1 AND type = $2"
-	         " AND state = 'pending' ORDER BY id DESC LIMIT 1",
-	         &s, err)) != 0)
-		return rc;
-	store_bind_text(s, "$1", subject);
-	store_bind_text(s, "$2", type);
-	if ((rc = store_step(s, err)) == STORE_ROW)
-		id = store_col_int(s, 0);
-	store_finalize(s);
-	if (rc < 0)
+	if ((rc = pending_of(st, type, subject, &id, err)) != 0)
 		return rc;
 	if (id == 0) {
 		json_t *route = json_pack("[o]", roles_json(roles));

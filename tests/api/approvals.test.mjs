@@ -254,11 +254,19 @@ test('approvals: a take-out request keeps the record as it was when requested an
     })
     assert.equal(r.status, 201, r.text)
     const rec = r.body.id
-    r = await employee.c.post('/api/approvals', { type: 'takeout', class: 'internal', subject: `register:takeouts:${rec}`, title: 'PC-017 の持出し' })
-    assert.equal(r.status, 201, r.text)
-    const id = r.body.id
+    // saving the take-out asked its approver: the engine's request of the record, due on the planned day
+    r = await employee.c.get('/api/approvals?box=mine')
+    assert.deepEqual(r.body.items.map((i) => [i.type, i.class, i.subject, i.title, i.due_on]),
+      [['takeout', 'internal', `register:takeouts:${rec}`, '持出 T-001（ノートPC PC-017）', '2027-04-02']])
+    const id = r.body.items[0].id
+    r = await employee.c.get(`/api/approvals/${id}`)
     assert.deepEqual(r.body.route, [['dept_head']])
     assert.equal(r.body.snapshot.record.purpose, '最初の目的')
+    assert.deepEqual((await dept_head.c.get('/api/approvals?box=inbox')).body.items.map((i) => i.id), [id], 'in the department head\'s inbox')
+    // one pending request per record: a second is refused
+    r = await employee.c.post('/api/approvals', { type: 'takeout', class: 'internal', subject: `register:takeouts:${rec}`, title: 'PC-017 の持出し' })
+    assert.equal(r.status, 422, r.text)
+    assert.equal(r.body.rule, 'pending')
     assert.equal((await employee.c.post('/api/approvals', { type: 'takeout', class: 'internal', subject: 'register:takeouts:999', title: 'x' })).status, 422)
     assert.equal((await employee.c.post('/api/approvals', { type: 'takeout', class: 'internal', subject: 'register:nosuch:1', title: 'x' })).status, 422)
 

@@ -482,6 +482,20 @@ test_utf8_counts_characters(void **state)
 }
 
 static void
+test_utf8_cut_keeps_whole_characters(void **state)
+{
+	char a[] = "持出 USBメモリ", b[] = "abc", c[] = "\xf0\x9f\x94\x92\xf0\x9f\x94\x92";
+
+	(void)state;
+	mm_utf8_cut(a, 4);
+	assert_string_equal(a, "持出 U");
+	mm_utf8_cut(b, 3); /* exactly max: unchanged */
+	assert_string_equal(b, "abc");
+	mm_utf8_cut(c, 1); /* a 4-byte character is one */
+	assert_string_equal(c, "\xf0\x9f\x94\x92");
+}
+
+static void
 test_utf8_newlines_only_when_allowed(void **state)
 {
 	(void)state;
@@ -787,6 +801,7 @@ main(void)
 	    cmocka_unit_test(test_hex_decode),
 	    cmocka_unit_test(test_hex_decode_refuses_bad_input),
 	    cmocka_unit_test(test_utf8_counts_characters),
+	    cmocka_unit_test(test_utf8_cut_keeps_whole_characters),
 	    cmocka_unit_test(test_utf8_newlines_only_when_allowed),
 	    cmocka_unit_test(test_utf8_refuses_control_characters),
 	    cmocka_unit_test(test_utf8_refuses_overlong_forms),

@@ -666,7 +666,6 @@ export const ja = {
   apClosedAt: '完了日時',
   apRecordRequest: '承認の申請',
   apRecordRequestLink: '申請 #{id}（{state}）',
-  apRequestFailed: '記録は登録しましたが、承認の申請を作れませんでした：{reason}',
   apRequestMade: '記録を登録し、承認を申請しました。',
 }
 
@@ -1325,7 +1324,6 @@ export const en: Messages = {
   apClosedAt: 'Closed at',
   apRecordRequest: 'Approval request',
   apRecordRequestLink: 'Request #{id} ({state})',
-  apRequestFailed: 'The record was saved, but its approval request could not be made: {reason}',
   apRequestMade: 'The record was saved and its approval requested.',
 }
 

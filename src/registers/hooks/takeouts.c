@@ -1,10 +1,16 @@
 /*
  * 持出簿 (003 §6.4; 004 ch3 §2): a take-out needs an approval recorded before the take-out time,
  * from the role the profile names for the item's class (ipa-sme: 社外秘 → dept_head, 極秘 → ceo,
- * 特定個人情報 → mynumber_manager). The approval itself is made with reg_decide by the approver.
+ * 特定個人情報 → mynumber_manager). Saving a new take-out asks for that approval on the engine (a
+ * takeout request of the item's class, due on the planned date); the approver decides it there or
+ * with reg_decide.
  */
 #include "registers/hooks/hooks.h"
+#include "base/str.h"
 #include "base/time.h"
+#include "workflow/approvals.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -67,5 +73,23 @@ before_save(struct reg_ctx *x, json_t *rec, const json_t *old, json_t *errors, s
 	return 0;
 }
 
+/* A new take-out asks its approver at once: the engine's request of the record. */
+static int
+after_create(struct reg_ctx *x, const json_t *rec, struct mm_err *err)
+{
+	const char *no = hook_str(rec, "takeout_no"), *item = hook_str(rec, "item");
+	char subject[64], title[1024];
+
+	if (approver_roles(x, rec) == 0)
+		return 0;
+	snprintf(subject, sizeof(subject), "register:takeouts:%lld", (long long)hook_int(rec, "id", 0));
+	snprintf(title, sizeof(title), "持出 %s%s%s%s", no ? no : "", item && *item ? "（" : "", item && *item ? item : "",
+	    item && *item ? "）" : "");
+	mm_utf8_cut(title, APPROVAL_TITLE_MAX);
+	struct approval_new n = {.type = "takeout", .cls = hook_str(rec, "item_class"), .subject = subject,
+	    .title = title, .due_on = hook_str(rec, "planned_takeout")};
+	return approval_request_tx(x->m, x->st, x->pr, x->who, x->now_ms, &n, NULL, err);
+}
+
 const struct reg_hooks reg_hooks_takeouts = {.name = "takeouts", .before_save = before_save,
-    .approver_roles = approver_roles};
+    .approver_roles = approver_roles, .after_create = after_create};

@@ -510,17 +510,10 @@ function RecordView({ schema, label, id }: { schema: RegisterSchema; label: stri
           schema={schema}
           record={record}
           choices={choices}
-          onCreated={async (r) => {
-            // a take-out asks its approver: the engine's request of the record (see approvals.ts)
-            const req = requestForRecord(name, r)
-            if (!req) return notify((t) => t.recordCreated, 'success', `#/ledgers/${name}`)
-            try {
-              await api.post('/api/approvals', req)
-              notify((t) => t.apRequestMade, 'success', `#/ledgers/${name}/${r.id}`)
-            } catch (e) {
-              const reason = errorMessage(e, t, lang)
-              notify((t) => fmt(t.apRequestFailed, { reason }), 'warning', `#/ledgers/${name}/${r.id}`)
-            }
+          onCreated={(r) => {
+            // a new take-out has asked its approver already: the server made the engine's request
+            if (!requestForRecord(name, r)) return notify((t) => t.recordCreated, 'success', `#/ledgers/${name}`)
+            notify((t) => t.apRequestMade, 'success', `#/ledgers/${name}/${r.id}`)
           }}
           onSaved={(changed) => {
             if (changed) {
