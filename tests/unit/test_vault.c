@@ -401,6 +401,102 @@ test_schema_8_keeps_every_row_and_allows_the_same_values(void **state)
 	unit_rmtree(dir);
 }
 
+/* ---- images of 本人確認 documents ---- */
+
+static void
+test_document_types_by_magic_bytes(void **state)
+{
+	(void)state;
+	assert_string_equal(vault_document_type("\xFF\xD8\xFF\xE0rest", 8), "image/jpeg");
+	assert_string_equal(vault_document_type("\x89PNG\r\n\x1A\nrest", 12), "image/png");
+	assert_string_equal(vault_document_type("%PDF-1.7\n", 9), "application/pdf");
+	/* a header alone, a near miss, other formats, nothing */
+	assert_null(vault_document_type("\x89PNG\r\n\x1A\n", 8));
+	assert_null(vault_document_type("\x89PNG\r\n\x1A", 7));
+	assert_null(vault_document_type("\xFF\xD8\xFE\xE0rest", 8));
+	assert_null(vault_document_type("GIF89a......", 12));
+	assert_null(vault_document_type("<svg xmlns=", 11));
+	assert_null(vault_document_type("", 0));
+	assert_null(vault_document_type(NULL, 10));
+}
+
+/* The fixture's profile with [mynumber] document_images = yes (the shipped ones say no). */
+static struct policy *
+policy_keeping_images(void)
+{
+	static const char key[] = "document_images     = no";
+	size_t len;
+	const char *text = policy_builtin("ipa-sme", &len);
+	char *copy = strndup(text, len), *at = strstr(copy, key), *changed = NULL;
+	struct policy *p = NULL;
+	struct mm_err err = {0};
+
+	assert_non_null(at);
+	*at = '\0';
+	assert_true(asprintf(&changed, "%sdocument_images     = yes%s", copy, at + strlen(key)) > 0);
+	if (policy_parse(changed, strlen(changed), "ipa-sme", &p, &err) != 0)
+		fail_msg("policy: %s", err.msg);
+	free(copy);
+	free(changed);
+	return p;
+}
+
+static int64_t
+documents_left(struct fixture *f)
+{
+	int64_t n = -1;
+
+	assert_int_equal(store_query_int(f->x.st, "SELECT count(*) FROM mn_document", &n, NULL), 0);
+	return n;
+}
+
+static void
+test_document_kept_sealed_until_the_identity_check(void **state)
+{
+	struct fixture *f = *state;
+	static const char image[] = "\x89PNG\r\n\x1A\n-MAMORI-UNIT-DOCUMENT-MARK-";
+	json_t *check = json_pack("{s:s, s:s}", "number_document", "通知カード", "identity_document", "運転免許証"),
+	    *errors = NULL;
+	struct policy *shipped = f->m->md_policy;
+	struct mm_err err = {0};
+	int64_t id = subject(f, "123456789018", NULL), doc = 0, n = 0;
+	unsigned char *data = NULL;
+	const char *type = NULL;
+	size_t len = 0;
+
+	/* the shipped profile keeps none */
+	assert_int_equal(vault_document_add(&f->x, id, "number", image, sizeof(image) - 1, &doc, &err), MM_EINVAL);
+	assert_string_equal(err.field, "file");
+	assert_string_equal(err.rule, "document_images");
+	assert_string_equal(err.msg_ja, "本人確認書類の画像は保管しない設定です");
+	assert_int_equal(documents_left(f), 0);
+
+	f->m->md_policy = policy_keeping_images();
+	assert_int_equal(vault_document_add(&f->x, id, "number", image, sizeof(image) - 1, &doc, &err), 0);
+	assert_true(doc > 0);
+	/* rotation rewraps its data key too, and it still opens */
+	assert_int_equal(vault_rotate(&f->x, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(vault_document_open(&f->x, doc, &data, &len, &type, &err), 0);
+	assert_int_equal(len, sizeof(image) - 1);
+	assert_memory_equal(data, image, len);
+	assert_string_equal(type, "image/png");
+	mm_wipe(data, len);
+	free(data);
+	/* the identity check confirms it: it is not shown any more, and the erasure takes the row */
+	assert_int_equal(vault_identity_check(&f->x, id, check, &errors, &err), 0);
+	assert_int_equal(vault_document_open(&f->x, doc, &data, &len, &type, &err), MM_ENOTFOUND);
+	assert_null(data);
+	assert_int_equal(vault_documents_confirmed(&f->x, id, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(documents_left(f), 0);
+	assert_int_equal(vault_document_purge(&f->x, doc, &err), MM_ENOTFOUND);
+
+	policy_free(f->m->md_policy);
+	f->m->md_policy = shipped;
+	json_decref(check);
+}
+
 int
 main(void)
 {
@@ -414,6 +510,8 @@ main(void)
 	    T(test_leaving_moves_the_key_to_its_epoch_and_destroying_it_shreds),
 	    T(test_rotation_rewraps_every_key),
 	    cmocka_unit_test(test_schema_8_keeps_every_row_and_allows_the_same_values),
+	    cmocka_unit_test(test_document_types_by_magic_bytes),
+	    T(test_document_kept_sealed_until_the_identity_check),
 	};
 
 	if (unit_init() != 0)

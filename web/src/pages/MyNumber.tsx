@@ -75,6 +75,7 @@ import { pageCount, rowRange } from '../registers'
 import type { MyNumberView } from '../routes'
 import { useGet } from './Ledgers'
 import { GrantsView, MistakesView, QueueView, RecordsView, ReportView, RequestsView, ScopesView } from './MyNumberManage'
+import { IdentityDocuments } from './MyNumberDocuments'
 import {
   documentText,
   KIND_LABEL,
@@ -999,6 +1000,7 @@ export function SubjectPage({ id }: { id: number }) {
               </TableReel>
             </Base>
           )}
+          <IdentityDocuments subjectId={subject.id} canCollect={abilities.collect && active} checks={(subject.identity_checks ?? []).length} />
         </Stack>
       </Section>
       {back}
