@@ -6,43 +6,9 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { startServer } from '../lib/mamori.mjs'
-import { Client, firstLogin, run, setPolicy, setup, totp } from './client.mjs'
+import { run, setPolicy } from './client.mjs'
 import { sql } from './sql.mjs'
-
-// A server with the officer (security_officer) and one signed-in account per role asked for.
-async function world(roles) {
-  const { dir, admin, clock } = setup()
-  const w = { dir, clock, who: {} }
-  w.server = await startServer(dir, { env: clock.env })
-  const officer = new Client(w.server.url)
-  const o = await firstLogin(officer, admin.login, admin.password, clock)
-  w.who.officer = { c: officer, login: admin.login, ...o }
-  let n = 0
-  for (const role of roles) {
-    n++
-    const p = await officer.post('/api/people', { employee_no: `E${String(n).padStart(4, '0')}`, name: `社員 ${n}`, name_kana: 'テスト', employment_type: 'regular' })
-    assert.equal(p.status, 201, p.text)
-    const login = `u${n}${role.replace(/_/g, '')}`
-    const a = await officer.post('/api/accounts', { person_id: p.body.id, login, roles: [role] })
-    assert.equal(a.status, 201, a.text)
-    const c = new Client(w.server.url)
-    const f = await firstLogin(c, login, a.body.password, clock)
-    w.who[role] = { c, login, person: p.body.id, ...f }
-  }
-  w.restart = async () => {
-    assert.equal(await w.server.stop(), 0, w.server.stderr)
-    w.server = await startServer(dir, { env: clock.env })
-    for (const a of Object.values(w.who)) {
-      clock.advance(30)
-      a.c = new Client(w.server.url)
-      const r = await a.c.login(a.login, a.password, a.secret ? totp(a.secret, clock) : undefined)
-      assert.equal(r.status, 201, `${a.login} after restart: ${r.text}`)
-    }
-  }
-  w.stop = async () => assert.equal(await w.server.stop(), 0, w.server.stderr)
-  return w
-}
+import { world } from './world.mjs'
 
 // [section] key → value of the data directory's policy.ini (without the source after |)
 function policy(dir) {
