@@ -11,6 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The gate first (a role without the permission gets 403 whatever the id), then the {id}. */
+static int
+begin_id(struct http_ctx *ctx, struct http_request *req, struct http_response *res, enum perm p, int flags,
+    struct api_call *c, struct vault_ctx *x, int64_t *id)
+{
+	if (api_vault_begin(ctx, req, res, p, flags, c, x) != 0)
+		return -1;
+	if (api_id_param(req, 0, res, id) != 0) {
+		api_end(c);
+		return -1;
+	}
+	return 0;
+}
+
 void
 api_mynumber_documents(struct http_ctx *ctx, struct http_request *req, struct http_response *res)
 {
@@ -21,12 +35,8 @@ api_mynumber_documents(struct http_ctx *ctx, struct http_request *req, struct ht
 	int64_t id, purged = 0;
 	int rc;
 
-	if (api_vault_begin(ctx, req, res, PERM_MYNUMBER_LIST, 0, &c, &x) != 0)
+	if (begin_id(ctx, req, res, PERM_MYNUMBER_LIST, 0, &c, &x, &id) != 0)
 		return;
-	if (api_id_param(req, 0, res, &id) != 0) {
-		api_end(&c);
-		return;
-	}
 	/* an image a recorded check confirmed but whose erasure did not run goes now */
 	if ((rc = vault_documents_confirmed(&x, id, &purged, &err)) == 0)
 		rc = vault_documents(&x, id, &out, &err);
@@ -45,12 +55,8 @@ api_mynumber_document_add(struct http_ctx *ctx, struct http_request *req, struct
 	const char *kind = http_query(req, "kind");
 	int rc;
 
-	if (api_vault_begin(ctx, req, res, PERM_MYNUMBER_COLLECT, API_RAW_BODY, &c, &x) != 0)
+	if (begin_id(ctx, req, res, PERM_MYNUMBER_COLLECT, API_RAW_BODY, &c, &x, &id) != 0)
 		goto wipe;
-	if (api_id_param(req, 0, res, &id) != 0) {
-		api_end(&c);
-		goto wipe;
-	}
 	rc = vault_document_add(&x, id, kind, req->hr_body.b_data, req->hr_body.b_len, &doc, &err);
 	if (rc == 0)
 		out = json_pack("{s:I, s:I, s:s, s:s, s:I}", "id", (json_int_t)doc, "subject_id", (json_int_t)id, "kind", kind,
@@ -75,12 +81,8 @@ api_mynumber_document_get(struct http_ctx *ctx, struct http_request *req, struct
 	size_t len = 0;
 	int64_t id;
 
-	if (api_vault_begin(ctx, req, res, PERM_MYNUMBER_COLLECT, 0, &c, &x) != 0)
+	if (begin_id(ctx, req, res, PERM_MYNUMBER_COLLECT, 0, &c, &x, &id) != 0)
 		return;
-	if (api_id_param(req, 0, res, &id) != 0) {
-		api_end(&c);
-		return;
-	}
 	if (vault_document_open(&x, id, &data, &len, &type, &err) != 0) {
 		api_fail(res, &err, NULL);
 	} else {
@@ -104,12 +106,8 @@ api_mynumber_document_purge(struct http_ctx *ctx, struct http_request *req, stru
 	struct mm_err err = {0};
 	int64_t id;
 
-	if (api_vault_begin(ctx, req, res, PERM_MYNUMBER_COLLECT, 0, &c, &x) != 0)
+	if (begin_id(ctx, req, res, PERM_MYNUMBER_COLLECT, 0, &c, &x, &id) != 0)
 		return;
-	if (api_id_param(req, 0, res, &id) != 0) {
-		api_end(&c);
-		return;
-	}
 	api_vault_reply(res, vault_document_purge(&x, id, &err), 204, NULL, NULL, &err);
 	api_end(&c);
 }

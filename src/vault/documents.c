@@ -532,7 +532,6 @@ vault_documents_confirmed(struct vault_ctx *x, int64_t id, int64_t *n, struct mm
 int
 vault_document_rewrap(struct vault_ctx *x, int64_t doc_id, const char *epoch, struct mm_err *err)
 {
-	unsigned char dek[MM_AEAD_KEY_BYTES];
 	char owner[64], *wrapped = NULL;
 	struct store_stmt *s;
 	struct doc_row r;
@@ -542,11 +541,8 @@ vault_document_rewrap(struct vault_ctx *x, int64_t doc_id, const char *epoch, st
 	if ((rc = doc_load(x->st, doc_id, 0, &r, err)) != 0)
 		return rc;
 	doc_owner(owner, sizeof(owner), r.subject, r.id);
-	if ((rc = vault_key_unwrap(x->m, owner, r.epoch, r.gen, r.wrapped, dek, err)) != 0)
-		goto done;
-	rc = vault_key_wrap(x, owner, epoch, dek, &gen, &wrapped, err);
-	mm_wipe(dek, sizeof(dek));
-	if (rc != 0 || (rc = store_prepare(x->st, "UPDATE mn_document SET epoch = $1, key_gen = $2, wrapped_key = $3"
+	if ((rc = vault_key_rewrap(x, owner, r.epoch, r.gen, r.wrapped, epoch, &gen, &wrapped, err)) != 0 ||
+	    (rc = store_prepare(x->st, "UPDATE mn_document SET epoch = $1, key_gen = $2, wrapped_key = $3"
 	    " WHERE id = $4", &s, err)) != 0)
 		goto done;
 	store_bind_text(s, "$1", epoch);

@@ -226,6 +226,21 @@ vault_key_unwrap(struct mamori *m, const char *owner, const char *epoch, int64_t
 }
 
 int
+vault_key_rewrap(struct vault_ctx *x, const char *owner, const char *old_epoch, int64_t old_gen, const char *old_wrapped,
+    const char *epoch, int64_t *gen, char **wrapped, struct mm_err *err)
+{
+	unsigned char dek[MM_AEAD_KEY_BYTES];
+	int rc;
+
+	*wrapped = NULL;
+	if ((rc = vault_key_unwrap(x->m, owner, old_epoch, old_gen, old_wrapped, dek, err)) != 0)
+		return rc;
+	rc = vault_key_wrap(x, owner, epoch, dek, gen, wrapped, err);
+	mm_wipe(dek, sizeof(dek));
+	return rc;
+}
+
+int
 vault_seal(struct vault_ctx *x, int64_t id, const char *kind, const char *epoch, const char *digits,
     struct vault_sealed *out, struct mm_err *err)
 {
@@ -341,7 +356,6 @@ vault_open_number(struct vault_ctx *x, int64_t id, char out[VAULT_NUMBER_MAX + 1
 static int
 rewrap_row(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *err)
 {
-	unsigned char dek[MM_AEAD_KEY_BYTES];
 	struct store_stmt *s;
 	struct row r;
 	char owner[40], *wrapped = NULL;
@@ -351,8 +365,7 @@ rewrap_row(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *er
 	if ((rc = row_load(x->st, id, &r, err)) != 0)
 		return rc;
 	number_owner(owner, sizeof(owner), id);
-	if ((rc = unwrap(x->m, id, &r, dek, err)) != 0 || (rc = vault_key_wrap(x, owner, epoch, dek, &gen, &wrapped,
-	    err)) != 0)
+	if ((rc = vault_key_rewrap(x, owner, r.epoch, r.gen, r.wrapped, epoch, &gen, &wrapped, err)) != 0)
 		goto done;
 	if ((rc = store_prepare(x->st, "UPDATE mn_number SET epoch = $1, key_gen = $2, wrapped_key = $3"
 	    " WHERE subject_id = $4", &s, err)) != 0)
@@ -365,7 +378,6 @@ rewrap_row(struct vault_ctx *x, int64_t id, const char *epoch, struct mm_err *er
 	store_finalize(s);
 	rc = rc < 0 ? rc : 0;
 done:
-	mm_wipe(dek, sizeof(dek));
 	free(wrapped);
 	row_free(&r);
 	return rc;

@@ -97,6 +97,9 @@ int vault_key_wrap(struct vault_ctx *x, const char *owner, const char *epoch, co
     int64_t *gen, char **wrapped, struct mm_err *err);
 int vault_key_unwrap(struct mamori *m, const char *owner, const char *epoch, int64_t gen, const char *wrapped,
     unsigned char dek[32], struct mm_err *err);
+/* Both at once: the key wrapped under (old_epoch, old_gen) wrapped again under epoch's current key. */
+int vault_key_rewrap(struct vault_ctx *x, const char *owner, const char *old_epoch, int64_t old_gen,
+    const char *old_wrapped, const char *epoch, int64_t *gen, char **wrapped, struct mm_err *err);
 /* Decrypts the number of subject id (any caller must have checked the permission). */
 int vault_open_number(struct vault_ctx *x, int64_t id, char out[VAULT_NUMBER_MAX + 1], struct mm_err *err);
 /* Moves a number's data key to another epoch (its retention end changed). In the caller's transaction. */

@@ -931,13 +931,14 @@ function FieldControl({
   )
 }
 
-function DeleteDialog({ title, run, onDone, onClose }: { title: string; run: () => Promise<unknown>; onDone: () => void; onClose: () => void }) {
+/** 「削除する」 with its confirmation; heading and body default to a ledger record's. */
+export function DeleteDialog({ title, run, onDone, onClose, heading, body }: { title: string; run: () => Promise<unknown>; onDone: () => void; onClose: () => void; heading?: string; body?: string }) {
   const { t, lang } = useApp()
   const [status, setStatus] = useState<{ status: 'processing' } | { status: 'error'; text: string } | undefined>()
   return (
     <ActionDialog
       isOpen
-      title={t.deleteTitle}
+      title={heading ?? t.deleteTitle}
       actionText={t.deleteAction}
       actionTheme="danger"
       responseStatus={status}
@@ -953,7 +954,7 @@ function DeleteDialog({ title, run, onDone, onClose }: { title: string; run: () 
         }
       }}
     >
-      <Text as="p">{fmt(t.deleteBody, { title })}</Text>
+      <Text as="p">{body ?? fmt(t.deleteBody, { title })}</Text>
     </ActionDialog>
   )
 }

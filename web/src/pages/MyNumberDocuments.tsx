@@ -4,13 +4,13 @@
 // check deletes every image of the subject. The image's bytes go from the file input straight to the
 // server and are never read or kept by the page. docs/internals/vault.md, "Images of identity documents".
 import { useEffect, useState, type FormEvent } from 'react'
-import { ActionDialog, Base, Button, Cluster, FormControl, Heading, InputFile, NotificationBar, RequiredLabel, Select, Stack, Table, TableReel, Td, Text, TextLink, Th } from 'smarthr-ui'
+import { Base, Button, Cluster, FormControl, Heading, InputFile, NotificationBar, RequiredLabel, Select, Stack, Table, TableReel, Td, Text, TextLink, Th } from 'smarthr-ui'
 import { api, isApiError } from '../api'
 import { errorMessage, LoadError } from '../components'
 import { useApp } from '../context'
 import { fieldErrors, type FieldErrors } from '../forms'
 import { fmt, type MessageKey } from '../i18n'
-import { useGet } from './Ledgers'
+import { DeleteDialog, useGet } from './Ledgers'
 import { whenText } from './MyNumberCommon'
 
 export type DocumentKind = 'number' | 'identity'
@@ -169,8 +169,11 @@ export function IdentityDocuments({ subjectId, canCollect, checks }: { subjectId
         </form>
       )}
       {purging && (
-        <PurgeDialog
-          doc={purging}
+        <DeleteDialog
+          title={t[KIND_LABEL[purging.kind]]}
+          heading={t.mnDocPurgeTitle}
+          body={fmt(t.mnDocPurgeBody, { kind: t[KIND_LABEL[purging.kind]] })}
+          run={() => api.delete(`/api/mynumber/documents/${purging.id}`)}
           onClose={() => setPurging(null)}
           onDone={() => {
             setPurging(null)
@@ -180,32 +183,5 @@ export function IdentityDocuments({ subjectId, canCollect, checks }: { subjectId
         />
       )}
     </Stack>
-  )
-}
-
-function PurgeDialog({ doc, onClose, onDone }: { doc: KeptDocument; onClose: () => void; onDone: () => void }) {
-  const { t, lang } = useApp()
-  const [status, setStatus] = useState<{ status: 'processing' } | { status: 'error'; text: string } | undefined>()
-  return (
-    <ActionDialog
-      isOpen
-      title={t.mnDocPurgeTitle}
-      actionText={t.deleteAction}
-      actionTheme="danger"
-      responseStatus={status}
-      decorators={{ closeButtonLabel: () => t.cancel }}
-      onClickClose={onClose}
-      onClickAction={async () => {
-        setStatus({ status: 'processing' })
-        try {
-          await api.delete(`/api/mynumber/documents/${doc.id}`)
-          onDone()
-        } catch (e) {
-          setStatus({ status: 'error', text: errorMessage(e, t, lang) })
-        }
-      }}
-    >
-      <Text as="p">{fmt(t.mnDocPurgeBody, { kind: t[KIND_LABEL[doc.kind]] })}</Text>
-    </ActionDialog>
   )
 }
