@@ -143,3 +143,32 @@ reg_approved(struct reg_ctx *x, int64_t id, unsigned roles, int64_t *at_ms, char
 	subject_of(x, id, subject, sizeof(subject));
 	return approval_ledger_approved(x->st, subject, roles, at_ms, by, by_len, err);
 }
+
+int
+reg_approval_fill(struct reg_ctx *x, int64_t id, const char *type, int64_t person, const char *day,
+    struct mm_err *err)
+{
+	const json_t *e;
+	json_t *patch, *errs;
+	int64_t out;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(x->def->approvals, i, e) {
+		const char *by = json_string_value(json_object_get(e, "by")),
+			   *on = json_string_value(json_object_get(e, "on"));
+		if (strcmp(json_string_value(json_object_get(e, "type")), type) != 0)
+			continue;
+		patch = json_object();
+		if (person > 0)
+			json_object_set_new(patch, by, json_integer(person));
+		if (on)
+			json_object_set_new(patch, on, json_string(day));
+		errs = json_array();
+		rc = reg_save(x, id, patch, &out, errs, err);
+		json_decref(errs);
+		json_decref(patch);
+		break;
+	}
+	return rc;
+}

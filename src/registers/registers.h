@@ -82,6 +82,9 @@ struct reg_def {
 	const char **filters;
 	const char **list;
 	const json_t *unique_together; /* array of arrays of field names, or NULL */
+	/* [{type, by, on}]: an approved engine request of type on a record fills its person field by
+	   with the approver and its date field on (optional) with the day (docs/internals/registers.md) */
+	const json_t *approvals;
 	const struct reg_hooks *hooks;
 	json_t *json; /* the definition; owns every string above */
 	char table[64];
@@ -171,6 +174,13 @@ int reg_decide(struct reg_ctx *x, int64_t id, const char *decision, const char *
     struct mm_err *err);
 /* The decisions on a record, oldest first: [{decided_by, decided_at, approver_role, decision, comment}]. */
 int reg_approvals(struct reg_ctx *x, int64_t id, json_t **out, struct mm_err *err);
+/*
+ * The engine approved a request of type on record id (inside its transaction): the definition's
+ * "approvals" entry of that type fills the approver's person (0: none, left as it is) and the
+ * Japan date day. Nothing when the ledger names no such entry.
+ */
+int reg_approval_fill(struct reg_ctx *x, int64_t id, const char *type, int64_t person, const char *day,
+    struct mm_err *err);
 /*
  * The approval in force: the newest decision by one of roles (the record's approver roles now);
  * its time (0 when none, or when that decision was a rejection) and who made it.

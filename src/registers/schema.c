@@ -5,6 +5,7 @@
  */
 #include "registers/registers.h"
 #include "base/embed.h"
+#include "workflow/approvals.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -189,6 +190,31 @@ names_of(const struct reg_def *d, const json_t *a, const char ***out, const char
 	return 0;
 }
 
+/* "approvals": [{type: an engine request type, by: a person field, on: a date field or absent}]. */
+static int
+approvals_of(struct reg_def *d, const json_t *a, struct mm_err *err)
+{
+	const json_t *e;
+	size_t i;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a))
+		return mm_err_set(err, MM_EINVAL, "approvals", "ledger %s: approvals is a list", d->name);
+	json_array_foreach(a, i, e) {
+		const struct reg_field *by = reg_field_find(d, str(e, "by") ? str(e, "by") : ""),
+		    *on = str(e, "on") ? reg_field_find(d, str(e, "on")) : NULL;
+		if (str(e, "type") == NULL || approval_type_find(str(e, "type")) == NULL)
+			return mm_err_set(err, MM_EINVAL, "approvals", "ledger %s: approvals[%zu].type is no request type",
+			    d->name, i);
+		if (by == NULL || by->type != REG_PERSON || (str(e, "on") && (on == NULL || on->type != REG_DATE)))
+			return mm_err_set(err, MM_EINVAL, "approvals",
+			    "ledger %s: approvals[%zu] needs by (a person field) and on (a date field, optional)", d->name, i);
+	}
+	d->approvals = a;
+	return 0;
+}
+
 int
 reg_def_parse(json_t *j, struct reg_def *d, struct mm_err *err)
 {
@@ -245,6 +271,8 @@ reg_def_parse(json_t *j, struct reg_def *d, struct mm_err *err)
 		if (d->fields[i].unique || d->fields[i].type == REG_REF || d->fields[i].type == REG_PERSON)
 			d->fields[i].indexed = 1;
 	d->unique_together = json_object_get(j, "unique_together");
+	if ((rc = approvals_of(d, json_object_get(j, "approvals"), err)) != 0)
+		return rc;
 	if (str(j, "hooks") && (d->hooks = reg_hooks_find(str(j, "hooks"))) == NULL)
 		return mm_err_set(err, MM_EINVAL, "hooks", "ledger %s: no hooks named %s", d->name, str(j, "hooks"));
 	return 0;

@@ -269,6 +269,37 @@ ledger_refresh(struct mamori *m, struct store *st, const struct mm_actor *who, i
 	return rc;
 }
 
+/*
+ * The last step of a request on a ledger record was approved: the ledger's "approvals" entry of the
+ * type takes the approver (their person) and the day in (the software's 許可者, a device's disposal).
+ */
+static int
+ledger_fill(struct mamori *m, struct store *st, const struct mm_actor *who, int64_t now,
+    const char *subject, const char *type, struct mm_err *err)
+{
+	struct principal op = {.pr_local_operator = 1};
+	struct store_stmt *s;
+	int64_t id = 0, person = 0;
+	const struct reg_def *d = subject_record(subject, &id);
+	char day[MM_TIME_STRLEN];
+	int rc;
+
+	if (d == NULL || d->approvals == NULL)
+		return 0;
+	if ((rc = store_prepare(st, "SELECT person_id FROM account WHERE login = $1", &s, err)) != 0)
+		return rc;
+	store_bind_text(s, "$1", who->login);
+	if ((rc = store_step(s, err)) == STORE_ROW && !store_col_is_null(s, 0))
+		person = store_col_int(s, 0);
+	store_finalize(s);
+	if (rc < 0)
+		return rc;
+	mm_time_format(now + MM_LOCAL_OFFSET_MS, day);
+	day[10] = '\0';
+	struct reg_ctx x = {.m = m, .st = st, .who = who, .pr = &op, .def = d, .now_ms = now};
+	return reg_approval_fill(&x, id, type, person, day, err);
+}
+
 /* ---- checks ------------------------------------------------------------------------------------
  */
 
@@ -701,7 +732,9 @@ approval_decide(struct mamori *m, struct store *st, const struct principal *pr,
 	ec.requested_by = r.requested_by;
 	if (closes && (rc = effect_close(&ec, r.type, decision, r.payload, &done, err)) != 0)
 		goto fail;
-	if ((rc = ledger_refresh(m, st, who, now, r.subject, err)) != 0)
+	if ((rc = ledger_refresh(m, st, who, now, r.subject, err)) != 0 ||
+	    (closes && strcmp(decision, "approved") == 0 &&
+	        (rc = ledger_fill(m, st, who, now, r.subject, r.type, err)) != 0))
 		goto fail;
 	rc = store_commit(st, err);
 	if (rc != 0)

@@ -175,3 +175,31 @@ test('effects: a My Number deletion waits in the manager\'s inbox of the engine;
     await w.stop()
   }
 })
+
+test('effects: the approval of a software installation fills the ledger\'s 許可者 and 許可年月日 from the engine', async () => {
+  // ipa-sme: the system administrator permits software (004 ch7 §1.1); two of them, as nobody decides their own request
+  const w = await world({ sysadmin: ['sysadmin'], sysadmin2: ['sysadmin'] })
+  const { sysadmin } = w.who
+  try {
+    let r = await sysadmin.c.post('/api/registers/software/records', { software_no: 'SW-001', name: '画像編集ソフト', category: 'additional' })
+    assert.equal(r.status, 201, r.text)
+    const rec = r.body.id
+    r = await sysadmin.c.post('/api/approvals', { type: 'software_install', subject: `register:software:${rec}`, title: '画像編集ソフトの導入' })
+    assert.equal(r.status, 201, r.text)
+    assert.deepEqual(r.body.step_roles, ['sysadmin'])
+    const id = r.body.id
+    w.clock.advance(86400)
+    await w.relogin('sysadmin', 'sysadmin2')
+    r = await w.who.sysadmin.c.post(`/api/approvals/${id}/decisions`, { decision: 'approved' })
+    assert.equal(r.status, 422, 'not one\'s own')
+    r = await w.who.sysadmin2.c.post(`/api/approvals/${id}/decisions`, { decision: 'approved', comment: '業務に必要' })
+    assert.equal(r.status, 200, r.text)
+    r = await w.who.sysadmin.c.get(`/api/registers/software/records/${rec}`)
+    assert.equal(r.body.approver, w.who.sysadmin2.person, 'the approver\'s person')
+    assert.equal(r.body.permitted_on, '2027-04-02', 'the day of the approval (Japan)')
+    r = await w.who.sysadmin.c.get(`/api/registers/software/records/${rec}/history`)
+    assert.ok(r.text.includes('permitted_on'), 'the ledger\'s history shows the change')
+  } finally {
+    await w.stop()
+  }
+})

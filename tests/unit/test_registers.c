@@ -106,6 +106,35 @@ test_definition_checked(void **state)
 	expect_bad_def(f, "label");
 }
 
+/* "approvals" names an engine request type, a person field (by) and perhaps a date field (on). */
+static void
+test_definition_approvals(void **state)
+{
+	static const char *const bad[] = {"{}", "[{\"type\": \"nosuch\", \"by\": \"who\"}]",
+	    "[{\"type\": \"software_install\", \"by\": \"code\"}]",
+	    "[{\"type\": \"software_install\", \"by\": \"who\", \"on\": \"code\"}]"};
+	char f[1024];
+	struct reg_def d;
+	struct mm_err err = {0};
+	json_t *j;
+
+	(void)state;
+	snprintf(f, sizeof(f), "%s, {\"name\": \"who\", \"type\": \"person\", \"label\": {\"ja\": \"a\", \"en\": \"a\"}},"
+	    " {\"name\": \"day\", \"type\": \"date\", \"label\": {\"ja\": \"b\", \"en\": \"b\"}}", CODE);
+	j = def_json(f);
+	json_object_set_new(j, "approvals", json_loads("[{\"type\": \"software_install\", \"by\": \"who\", \"on\": \"day\"}]", 0, NULL));
+	assert_int_equal(reg_def_parse(j, &d, &err), 0);
+	assert_int_equal(json_array_size(d.approvals), 1);
+	reg_def_free(&d); /* frees j */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j = def_json(f);
+		json_object_set_new(j, "approvals", json_loads(bad[i], 0, NULL));
+		assert_int_equal(reg_def_parse(j, &d, &err), MM_EINVAL);
+		assert_string_equal(err.field, "approvals");
+		reg_def_free(&d); /* frees j */
+	}
+}
+
 static struct reg_field
 field(enum reg_type t)
 {
@@ -236,6 +265,7 @@ main(void)
 	    cmocka_unit_test(test_mynumber_check_digit),
 	    cmocka_unit_test(test_mynumber_found_in_text_in_any_writing),
 	    cmocka_unit_test(test_definition_checked),
+	    cmocka_unit_test(test_definition_approvals),
 	    cmocka_unit_test(test_values_from_spreadsheet_text),
 	    cmocka_unit_test(test_values_from_json),
 	    cmocka_unit_test(test_value_text_for_export),
