@@ -6,9 +6,9 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { run, startServer } from '../lib/mamori.mjs'
-import { Client, firstLogin, setPolicy, setup } from './client.mjs'
+import { run } from '../lib/mamori.mjs'
 import { sql } from './sql.mjs'
+import { world as shared } from './world.mjs'
 
 const CAST = {
   handler: ['mynumber_handler'],
@@ -19,27 +19,9 @@ const CAST = {
 }
 
 async function world(documentImages) {
-  const { dir, admin, clock } = setup()
-  if (documentImages !== undefined) setPolicy(dir, 'mynumber', 'document_images', documentImages)
-  const w = { dir, clock, who: {} }
-  w.server = await startServer(dir, { env: clock.env })
-  const officer = new Client(w.server.url)
-  await firstLogin(officer, admin.login, admin.password, clock)
-  let n = 0
-  for (const [key, roles] of Object.entries(CAST)) {
-    n++
-    const p = await officer.post('/api/people', { employee_no: `E${String(n).padStart(4, '0')}`, name: `社員 ${key}`, name_kana: 'シャイン', employment_type: 'regular' })
-    assert.equal(p.status, 201, p.text)
-    const login = `u${n}${key}`
-    const a = await officer.post('/api/accounts', { person_id: p.body.id, login, roles })
-    assert.equal(a.status, 201, a.text)
-    const c = new Client(w.server.url)
-    await firstLogin(c, login, a.body.password, clock)
-    w.who[key] = { c, login, id: a.body.id, person: p.body.id }
-  }
+  const w = await shared(CAST, { policy: documentImages === undefined ? [] : [['mynumber', 'document_images', documentImages]] })
   const r = await w.who.manager.c.put(`/api/mynumber/scopes/${w.who.handler.id}`, { purposes: ['withholding'] })
   assert.equal(r.status, 200, r.text)
-  w.stop = async () => assert.equal(await w.server.stop(), 0, w.server.stderr)
   return w
 }
 

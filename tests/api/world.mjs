@@ -1,13 +1,16 @@
 // A running server with its first administrator (the officer, security_officer) signed in and one
 // signed-in account per member of the cast: world(['employee', 'ceo']) gives w.who.employee and
 // w.who.ceo (the role is the key), world({ handler: ['mynumber_handler'] }) names keys and roles.
+// Options: start (the clock's first instant), env (more for the server), policy ([[section, key,
+// value], ...] written into policy.ini before the server starts).
 import assert from 'node:assert/strict'
 import { startServer } from '../lib/mamori.mjs'
-import { Client, firstLogin, setup, totp } from './client.mjs'
+import { Client, firstLogin, setPolicy, setup, totp } from './client.mjs'
 
-export async function world(cast, { start, env = {} } = {}) {
+export async function world(cast, { start, env = {}, policy = [] } = {}) {
   const { dir, admin, clock } = setup()
   if (start) { clock.ms = Date.parse(start); clock.write() }
+  for (const [section, key, value] of policy) setPolicy(dir, section, key, value)
   const w = { dir, clock, who: {} }
   const serverEnv = { ...clock.env, ...env }
   w.server = await startServer(dir, { env: serverEnv })
