@@ -51,7 +51,7 @@ function dialogFailure(e: unknown, t: Messages, lang: 'ja' | 'en', known: readon
 
 // ---- 削除の承認 ----
 
-type QueueRequest = { id: number; subject_id: number; name: string; reason: string; requested_by: string; requested_at: string }
+type QueueRequest = { id: number; subject_id: number; name: string; reason: string; requested_by: string; requested_at: string; approval_id?: number }
 type QueueDue = { id: number; kind: string; name: string; retention_end: string }
 
 export function QueueView() {
@@ -91,7 +91,16 @@ export function QueueView() {
                             <Td className="nowrap">
                               <TextLink href={`#/mynumber/subjects/${r.subject_id}`}>{`${r.subject_id}　${r.name}`}</TextLink>
                             </Td>
-                            <Td>{r.reason}</Td>
+                            <Td>
+                              {r.reason}
+                              {r.approval_id ? (
+                                <>
+                                  {'（'}
+                                  <TextLink href={`#/approvals/${r.approval_id}`}>{fmt(t.apHeading, { id: r.approval_id })}</TextLink>
+                                  {'）'}
+                                </>
+                              ) : null}
+                            </Td>
                             <Td className="nowrap">{r.requested_by}</Td>
                             <Td className="nowrap">{whenText(r.requested_at)}</Td>
                             <Td className="nowrap">
