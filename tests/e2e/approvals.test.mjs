@@ -1,9 +1,9 @@
 // 申請・承認 in the browser, against the real `mamori serve` with a movable clock (MAMORI_NOW=@file).
 // The issue's scenario: an employee enters a USB take-out of 社外秘 (internal) material on the
-// take-outs ledger's form — saving it also requests the approval (POST /api/approvals, type
-// takeout, subject register:takeouts:ID: the engine makes no request by itself); the department
-// head finds it under 承認待ち with its type, requester, dates and due date, opens it (steps,
-// snapshot) and approves it with a comment; the employee sees it approved under 自分の申請 and
+// take-outs ledger's form — the server makes its approval request when the record is saved (the
+// take-out hook: type takeout of the item's class, subject register:takeouts:ID, due on the planned
+// day; the browser asks for nothing); the department head finds it under 承認待ち with its type,
+// requester, dates and due date, opens it (steps, snapshot) and approves it with a comment; the employee sees it approved under 自分の申請 and
 // records the take-out time on the record; with the clock past the return date the take-out is
 // overdue on the officer's dashboard. Japanese throughout; no console error, no CSP violation,
 // no unexpected HTTP error.

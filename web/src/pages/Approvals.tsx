@@ -1,18 +1,28 @@
 // 申請・承認: the approval engine's requests (docs/internals/approvals.md). The list has three
 // tabs — 承認待ち (box=inbox: the requests whose current step I may decide), 自分の申請 (box=mine,
-// with withdrawal while pending) and すべて (box=all, only with approvals.all) — and a request's
-// page shows its steps, decisions and snapshot, with 承認 / 却下 and a comment.
-import { useState, type ReactNode } from 'react'
+// with withdrawal while pending) and すべて (box=all, only with approvals.all) — and 新しい申請, the
+// form of a request (its type's regulation and approvers shown; the payload of the types whose
+// approval acts: an account to issue, My Number access for IT staff). A request's page shows its
+// steps, decisions, snapshot and payload, with 承認 / 却下 and a comment; an approval that issued an
+// account shows its one-time password to the approver, once.
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import {
   Base,
   Button,
+  Checkbox,
   Cluster,
   DefinitionList,
   DefinitionListItem,
+  Fieldset,
   FormControl,
   Heading,
+  InformationPanel,
+  Input,
   Loader,
+  NotificationBar,
+  RequiredLabel,
   Section,
+  Select,
   Stack,
   StatusLabel,
   TabBar,
@@ -26,11 +36,30 @@ import {
   Th,
 } from 'smarthr-ui'
 import { api, isApiError } from '../api'
-import { approvalStateInfo, snapshotRows, subjectHref, type Approval, type ApprovalList, type Box } from '../approvals'
-import { roleLabel } from '../auth'
-import { errorMessage, LoadError, Page } from '../components'
+import {
+  approvalStateInfo,
+  effectOf,
+  emptyRequestForm,
+  payloadRows,
+  requestableTypes,
+  requestBody,
+  requestFields,
+  routeLines,
+  routeSteps,
+  snapshotRows,
+  subjectHref,
+  type Approval,
+  type ApprovalList,
+  type ApprovalType,
+  type Box,
+  type DecisionAnswer,
+  type DecisionResult,
+  type RequestForm,
+} from '../approvals'
+import { roleLabel, type Person } from '../auth'
+import { CopyButton, errorMessage, FormErrorSummary, LoadError, Page, useFocusFirstInvalid } from '../components'
 import { useApp } from '../context'
-import { fieldErrors } from '../forms'
+import { fieldErrors, type FieldErrors } from '../forms'
 import { formatDateTime } from '../format'
 import { fmt } from '../i18n'
 import { DueText } from './Duties'
@@ -72,10 +101,19 @@ function OverdueMark() {
 export function ApprovalsPage() {
   const { t, permissions } = useApp()
   const [box, setBox] = useState<Box>('inbox')
+  const [asking, setAsking] = useState(false)
   const boxes: Box[] = permissions.has('approvals.all') ? ['inbox', 'mine', 'all'] : ['inbox', 'mine']
   const label = (b: Box) => (b === 'inbox' ? t.apInbox : b === 'mine' ? t.apMine : t.apAll)
+  if (asking) return <NewRequest onCancel={() => setAsking(false)} />
   return (
-    <Page title={t.navApprovals}>
+    <Page
+      title={t.navApprovals}
+      actions={
+        <Button variant="primary" size="s" onClick={() => setAsking(true)}>
+          {t.apNew}
+        </Button>
+      }
+    >
       <Text as="p">{t.apLead}</Text>
       <TabBar aria-label={t.apTabs}>
         {boxes.map((b) => (
@@ -184,6 +222,7 @@ function ApprovalsList({ box }: { box: Box }) {
 export function ApprovalPage({ id }: { id: number }) {
   const { t, lang, roles, session, notify } = useApp()
   const { data: a, error, reload } = useGet<Approval>(`/api/approvals/${id}`)
+  const [issued, setIssued] = useState<DecisionResult['account'] | null>(null)
   const back = (
     <div>
       <TextLink href="#/approvals">{t.apBack}</TextLink>
@@ -215,6 +254,7 @@ export function ApprovalPage({ id }: { id: number }) {
 
   return (
     <Page title={`${title} ${a.title}`}>
+      {issued && <OneTimePassword account={issued} onClose={() => setIssued(null)} />}
       <Base padding={1.5} className="card approval-summary">
         <DefinitionList maxColumns={2}>
           <DefinitionListItem term={t.apType}>{lang === 'ja' ? a.type_title : a.type_title_en}</DefinitionListItem>
@@ -239,6 +279,8 @@ export function ApprovalPage({ id }: { id: number }) {
           ) : null}
         </DefinitionList>
       </Base>
+
+      <PayloadSection a={a} />
 
       <Section>
         <Stack gap={0.75}>
@@ -305,8 +347,13 @@ export function ApprovalPage({ id }: { id: number }) {
       {mayDecide && (
         <DecideForm
           id={a.id}
-          onDone={(decision) => {
-            notify((m) => (decision === 'approved' ? m.apApprovedDone : m.apRejectedDone))
+          onDone={(decision, result) => {
+            if (result?.account) setIssued(result.account)
+            const grant = result?.grant
+            const deletion = result?.deletion
+            if (grant) notify((m) => fmt(m.apGrantDone, { login: grant.login, ends_at: when(grant.ends_at) }))
+            else if (deletion) notify((m) => fmt(m.apDeletionDone, { subject: deletion.subject_id }))
+            else notify((m) => (decision === 'approved' ? m.apApprovedDone : m.apRejectedDone))
             reload()
           }}
         />
@@ -383,7 +430,7 @@ function WithdrawButton({ id, onDone }: { id: number; onDone: () => void }) {
   )
 }
 
-function DecideForm({ id, onDone }: { id: number; onDone: (decision: string) => void }) {
+function DecideForm({ id, onDone }: { id: number; onDone: (decision: string, result?: DecisionResult) => void }) {
   const { t, lang } = useApp()
   const [comment, setComment] = useState('')
   const [errors, setErrors] = useState<string[]>([])
@@ -392,9 +439,9 @@ function DecideForm({ id, onDone }: { id: number; onDone: (decision: string) => 
     setBusy(decision)
     setErrors([])
     try {
-      await api.post<Approval>(`/api/approvals/${id}/decisions`, { decision, comment })
+      const r = await api.post<DecisionAnswer>(`/api/approvals/${id}/decisions`, { decision, comment })
       setComment('')
-      onDone(decision)
+      onDone(decision, r.result)
     } catch (e) {
       // 422 (self_approval, same_decider, closed, comment) and 403: next to the comment
       const fe = isApiError(e, 422) || isApiError(e, 403) ? fieldErrors(e, lang) : {}
@@ -434,5 +481,319 @@ function DecideForm({ id, onDone }: { id: number; onDone: (decision: string) => 
         </Stack>
       </Section>
     </Base>
+  )
+}
+
+// ---- 新しい申請 ----
+
+const newId = (f: string) => `ap-new-${f}`
+
+/** The form of a new request; sent, it leads to the request's page. */
+function NewRequest({ onCancel }: { onCancel: () => void }) {
+  const { t, lang, roles, permissions, notify } = useApp()
+  const typesGet = useGet<{ items: ApprovalType[] }>('/api/approvals/types')
+  const [form, setForm] = useState<RequestForm>(emptyRequestForm)
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [attempt, setAttempt] = useState(0)
+  const [busy, setBusy] = useState(false)
+  const order = useMemo(() => requestFields(form.type), [form.type])
+  useFocusFirstInvalid(attempt, errors, order, newId, 'ap-new-errors')
+  // the people without an account, for those who may list them; others type the person's number
+  const canListPeople = permissions.has('people.read')
+  const peopleGet = useGet<{ items: Person[] }>(canListPeople && form.type === 'account_issuance' ? '/api/people' : null)
+  const candidates = useMemo(() => (peopleGet.data?.items ?? []).filter((p) => !p.account_login && !p.left_on), [peopleGet.data])
+  const typeRef = useRef<HTMLSelectElement>(null)
+  const loaded = typesGet.data !== null
+  useEffect(() => {
+    if (loaded) typeRef.current?.focus() // the form replaced the list: start at its first field
+  }, [loaded])
+
+  const types = useMemo(() => requestableTypes(typesGet.data?.items ?? []), [typesGet.data])
+  const type = types.find((x) => x.code === form.type)
+  const classes = type?.classes ?? []
+  const steps = routeSteps(type, form.class)
+  const noRoute = type !== undefined && (classes.length === 0 || form.class !== '') && (steps?.length ?? 0) === 0
+  const role = (k: string) => roleLabel(k, roles, lang)
+  const routeText = (s: string[][] | undefined) => routeLines(s, role, { step: t.apRouteStep, or: t.apRouteOr })
+
+  const set = <K extends keyof RequestForm>(k: K, v: RequestForm[K]) => setForm((f) => ({ ...f, [k]: v }))
+  const chooseType = (code: string) => {
+    // another type: its own payload (a login typed for an account is not the account to give access)
+    setForm((f) => ({ ...emptyRequestForm(), type: code, subject: f.subject, title: f.title, detail: f.detail, due_on: f.due_on }))
+    setErrors({})
+  }
+
+  const submit = async (ev: FormEvent) => {
+    ev.preventDefault()
+    if (busy) return
+    if (form.type === '') {
+      setErrors({ type: [t.requiredField] })
+      setAttempt((n) => n + 1)
+      return
+    }
+    setBusy(true)
+    try {
+      const r = await api.post<Approval>('/api/approvals', requestBody(form))
+      notify((m) => m.apRequested, 'success', `#/approvals/${r.id}`)
+    } catch (e) {
+      setBusy(false)
+      const fe = isApiError(e, 422) ? fieldErrors(e, lang, order) : { '': [errorMessage(e, t, lang)] }
+      if (Object.keys(fe).length === 0) fe[''] = [errorMessage(e, t, lang)]
+      if (Object.keys(fe).some((k) => k !== '') && !fe['']) fe[''] = [t.formHasErrors]
+      setErrors(fe)
+      setAttempt((n) => n + 1)
+    }
+  }
+
+  const back = (
+    <div>
+      <TextLink
+        href="#/approvals"
+        onClick={(e) => {
+          e.preventDefault()
+          onCancel()
+        }}
+      >
+        {t.apBack}
+      </TextLink>
+    </div>
+  )
+  if (typesGet.error !== null)
+    return (
+      <Page title={t.apNew}>
+        <LoadError error={typesGet.error} retry={typesGet.reload} />
+        {back}
+      </Page>
+    )
+  if (!loaded)
+    return (
+      <Page title={t.apNew}>
+        <Loader size="s" text={t.loading} />
+      </Page>
+    )
+
+  return (
+    <Page title={t.apNew}>
+      <Text as="p">{t.apNewLead}</Text>
+      <Base padding={1.5} className="card">
+        <form onSubmit={submit} noValidate aria-label={t.apNew} className="approval-new">
+          <Stack gap={1.25}>
+            <FormErrorSummary id="ap-new-errors" messages={errors['']} />
+            <FormControl label={{ text: t.apNewType, htmlFor: newId('type') }} statusLabels={<RequiredLabel />} helpMessage={t.apNewTypeHelp} errorMessages={errors.type}>
+              <Select
+                id={newId('type')}
+                ref={typeRef}
+                value={form.type}
+                onChangeValue={chooseType}
+                hasBlank
+                decorators={{ blankLabel: () => t.selectBlank }}
+                options={types.map((x) => ({ value: x.code, label: lang === 'ja' ? x.title : x.title_en }))}
+              />
+            </FormControl>
+            {type && (
+              <div className="approval-route" data-type={type.code}>
+                <DefinitionList maxColumns={2}>
+                  <DefinitionListItem term={t.apSource}>{type.source}</DefinitionListItem>
+                  <DefinitionListItem term={t.apRouteLabel}>
+                    {classes.length > 0 && form.class === '' ? (
+                      <ul className="plain-list">
+                        {classes.map((c) => (
+                          <li key={c}>
+                            {CLASS_LABELS[c]?.[lang] ?? c}
+                            {t.labelSeparator}
+                            {routeText(routeSteps(type, c)).join('、') || '—'}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : noRoute ? (
+                      '—'
+                    ) : (
+                      <ul className="plain-list">
+                        {routeText(steps).map((line, i) => (
+                          <li key={i}>{line}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </DefinitionListItem>
+                </DefinitionList>
+              </div>
+            )}
+            {noRoute && (
+              <NotificationBar type="warning" className="approval-no-route">
+                {t.apNoRoute}
+              </NotificationBar>
+            )}
+            {classes.length > 0 && (
+              <FormControl label={{ text: t.apClass, htmlFor: newId('class') }} statusLabels={<RequiredLabel />} errorMessages={errors.class}>
+                <Select
+                  id={newId('class')}
+                  value={form.class}
+                  onChangeValue={(v) => set('class', v)}
+                  hasBlank
+                  decorators={{ blankLabel: () => t.selectBlank }}
+                  options={classes.map((c) => ({ value: c, label: CLASS_LABELS[c]?.[lang] ?? c }))}
+                />
+              </FormControl>
+            )}
+            <FormControl label={{ text: t.apSubject, htmlFor: newId('subject') }} statusLabels={<RequiredLabel />} helpMessage={t.apSubjectHelp} errorMessages={errors.subject}>
+              <Input id={newId('subject')} value={form.subject} onChange={(e) => set('subject', e.target.value)} width="100%" />
+            </FormControl>
+            <FormControl label={{ text: t.apTitle, htmlFor: newId('title') }} statusLabels={<RequiredLabel />} helpMessage={t.apTitleHelp} errorMessages={errors.title}>
+              <Input id={newId('title')} value={form.title} onChange={(e) => set('title', e.target.value)} width="100%" />
+            </FormControl>
+            <FormControl label={{ text: t.apDetail, htmlFor: newId('detail') }} errorMessages={errors.detail}>
+              <Textarea id={newId('detail')} value={form.detail} onChange={(e) => set('detail', e.target.value)} rows={4} width="100%" maxLetters={4000} />
+            </FormControl>
+            <FormControl label={{ text: t.apDue, htmlFor: newId('due_on') }} helpMessage={t.apDueHelp} errorMessages={errors.due_on}>
+              <Input id={newId('due_on')} type="date" value={form.due_on} onChange={(e) => set('due_on', e.target.value)} width="12em" />
+            </FormControl>
+
+            {form.type === 'account_issuance' && (
+              <Section>
+                <Stack gap={1.25} className="approval-payload-fields" data-type="account_issuance">
+                  <Heading>{t.apAccountFields}</Heading>
+                  <FormControl
+                    label={{ text: t.apPayloadPerson, htmlFor: newId('person_id') }}
+                    statusLabels={<RequiredLabel />}
+                    helpMessage={canListPeople ? (candidates.length || peopleGet.data === null ? t.issuePersonHelp : t.issueNoPeople) : t.apPersonIdHelp}
+                    errorMessages={errors.person_id}
+                  >
+                    {canListPeople && peopleGet.error === null ? (
+                      <Select
+                        id={newId('person_id')}
+                        value={form.person_id}
+                        onChangeValue={(v) => set('person_id', v)}
+                        hasBlank
+                        decorators={{ blankLabel: () => (peopleGet.data === null ? t.loading : t.selectBlank) }}
+                        options={candidates.map((p) => ({ value: String(p.id), label: `${p.employee_no}　${p.name}（${p.name_kana}）` }))}
+                      />
+                    ) : (
+                      <Input id={newId('person_id')} inputMode="numeric" value={form.person_id} onChange={(e) => set('person_id', e.target.value)} width="8em" />
+                    )}
+                  </FormControl>
+                  <FormControl label={{ text: t.login, htmlFor: newId('login') }} statusLabels={<RequiredLabel />} helpMessage={t.issueLoginHelp} errorMessages={errors.login}>
+                    <Input id={newId('login')} autoComplete="off" autoCapitalize="none" spellCheck={false} value={form.login} onChange={(e) => set('login', e.target.value)} width="16em" />
+                  </FormControl>
+                  <Fieldset legend={t.roles} errorMessages={errors.roles}>
+                    <div className="role-choices">
+                      {roles.map((r, i) => (
+                        <Checkbox
+                          key={r.key}
+                          id={i === 0 ? newId('roles') : `${newId('roles')}-${r.key}`}
+                          name="roles"
+                          value={r.key}
+                          checked={form.roles.includes(r.key)}
+                          onChange={(e) => set('roles', e.target.checked ? [...form.roles, r.key] : form.roles.filter((k) => k !== r.key))}
+                        >
+                          {lang === 'ja' ? r.label : r.label_en}
+                          {r.privileged && <span className="muted small">（{t.privilegedRole}）</span>}
+                        </Checkbox>
+                      ))}
+                    </div>
+                  </Fieldset>
+                </Stack>
+              </Section>
+            )}
+
+            {form.type === 'mynumber_it_access' && (
+              <Section>
+                <Stack gap={1.25} className="approval-payload-fields" data-type="mynumber_it_access">
+                  <Heading>{t.apItAccessFields}</Heading>
+                  <FormControl label={{ text: t.apPayloadAccount, htmlFor: newId('login') }} helpMessage={t.apAccountHelp} errorMessages={errors.login}>
+                    <Input id={newId('login')} autoComplete="off" autoCapitalize="none" spellCheck={false} value={form.login} onChange={(e) => set('login', e.target.value)} width="16em" />
+                  </FormControl>
+                  <FormControl label={{ text: t.apPayloadReason, htmlFor: newId('reason') }} statusLabels={<RequiredLabel />} errorMessages={errors.reason}>
+                    <Textarea id={newId('reason')} value={form.reason} onChange={(e) => set('reason', e.target.value)} rows={2} width="100%" maxLetters={400} />
+                  </FormControl>
+                  <FormControl label={{ text: t.apPayloadEndsAt, htmlFor: newId('ends_at') }} statusLabels={<RequiredLabel />} helpMessage={t.apEndsAtHelp} errorMessages={errors.ends_at}>
+                    <Input id={newId('ends_at')} type="datetime-local" value={form.ends_at} onChange={(e) => set('ends_at', e.target.value)} width="16em" />
+                  </FormControl>
+                </Stack>
+              </Section>
+            )}
+
+            <Cluster gap={0.75}>
+              <Button type="submit" variant="primary" loading={busy} disabled={noRoute}>
+                {t.apSubmit}
+              </Button>
+              <Button onClick={onCancel}>{t.cancel}</Button>
+            </Cluster>
+          </Stack>
+        </form>
+      </Base>
+      {back}
+    </Page>
+  )
+}
+
+// ---- what an approval acts on ----
+
+/** The payload of a request whose approval acts, with the sentence saying what approving does. */
+function PayloadSection({ a }: { a: Approval }) {
+  const { t, lang, roles, permissions } = useApp()
+  const effect = effectOf(a.type)
+  const canListPeople = permissions.has('people.read')
+  const people = useGet<{ items: Person[] }>(effect && a.type === 'account_issuance' && canListPeople ? '/api/people' : null)
+  if (!effect) return null
+  const rows = payloadRows(a.type, a.payload, {
+    person: (id) => {
+      const p = people.data?.items.find((x) => x.id === id)
+      return p ? `${p.name}（${p.employee_no}）` : null
+    },
+    role: (k) => roleLabel(k, roles, lang),
+    when,
+    list: (items) => items.join(lang === 'ja' ? '、' : ', '),
+  })
+  if (rows.length === 0) return null
+  return (
+    <Section>
+      <Stack gap={0.75}>
+        <Heading>{t.apEffectHeading}</Heading>
+        <Text as="p">{t[effect]}</Text>
+        <Base className="table-base">
+          <Table className="data-table payload-table" aria-label={t.apEffectHeading}>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.field} data-field={r.field}>
+                  <Th scope="row">{t[r.label]}</Th>
+                  <Td className="pre-wrap">{r.href ? <a href={r.href}>{r.text}</a> : r.text}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Base>
+      </Stack>
+    </Section>
+  )
+}
+
+/**
+ * The one-time password of the account an approval just issued. It lives only in this page's state:
+ * the server does not keep it with the request, so leaving the page (or 表示を消す) loses it.
+ */
+function OneTimePassword({ account, onClose }: { account: NonNullable<DecisionResult['account']>; onClose: () => void }) {
+  const { t } = useApp()
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => ref.current?.focus(), [])
+  return (
+    <div ref={ref} tabIndex={-1} className="approval-one-time" data-login={account.login}>
+      <InformationPanel type="success" title={t.apOneTimeTitle}>
+        <Stack gap={1}>
+          <Text as="p">{fmt(t.apOneTimeLead, { login: account.login })}</Text>
+          <Cluster align="center" gap={0.75}>
+            <span className="visually-hidden">{t.oneTimeLabel}</span>
+            <code className="one-time-password" data-login={account.login}>
+              {account.password}
+            </code>
+            <CopyButton text={account.password} />
+          </Cluster>
+          <div>
+            <Button size="s" onClick={onClose}>
+              {t.apOneTimeClose}
+            </Button>
+          </div>
+        </Stack>
+      </InformationPanel>
+    </div>
   )
 }
