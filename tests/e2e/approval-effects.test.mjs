@@ -5,7 +5,9 @@
 // (gone after a reload, never in the request); the new person signs in with it and must change it
 // first. Then IT staff (sysadmin) ask for access to the My Number list (an end past
 // [mynumber] it_access_max refused next to its field) and the mynumber_manager's approval gives the
-// grant. Japanese throughout; no console error, no CSP violation, no unexpected HTTP error.
+// grant. Last, a My Number deletion asked on the vault's route waits in the manager's inbox; its
+// page links the subject (never a digit of the number) and approving it there erases the number.
+// Japanese throughout; no console error, no CSP violation, no unexpected HTTP error.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { launchBrowser } from '../lib/mamori.mjs'
@@ -221,4 +223,46 @@ test('IT staff ask for the My Number list through the form; the manager\'s appro
   assert.equal(r.status, 200, 'the grant is in force')
   r = await manager.c.get('/api/mynumber/grants')
   assert.deepEqual(r.body.items.map((g) => [g.login, g.granted_by, g.approval_id]), [[sysadmin.login, manager.login, id]])
+})
+
+test('a My Number deletion waits in the manager\'s inbox: its page links the subject, and approving it there erases the number', async () => {
+  const w = await world({ handler: ['mynumber_handler'], manager: ['mynumber_manager'], employee: ['employee'] })
+  worlds.push(w)
+  const { server, clock } = w
+  const { handler, manager } = w.who
+  let r = await manager.c.put(`/api/mynumber/scopes/${handler.id}`, { purposes: ['withholding'] })
+  assert.equal(r.status, 200, r.text)
+  r = await handler.c.post('/api/mynumber/subjects', {
+    kind: 'employee',
+    person_id: w.who.employee.person,
+    name: '削除 対象',
+    name_kana: 'サクジョ タイショウ',
+    purposes: ['withholding'],
+    number: '123456789018',
+    identity_check: { number_document: '個人番号カード', identity_document: '個人番号カード' },
+  })
+  assert.equal(r.status, 201, r.text)
+  const subject = r.body.id
+  // asked on the vault's route, with the double confirmation (the form does not offer it)
+  r = await handler.c.post(`/api/mynumber/subjects/${subject}/deletion`, { confirm_id: subject, confirm_last4: '9018', reason: '保存期間の満了' })
+  assert.equal(r.status, 201, r.text)
+  const id = r.body.approval_id
+
+  clock.advance(60)
+  const m = await openApprovals(server, manager, clock)
+  const mm = m.page.getByRole('main')
+  await mm.locator(`.approvals-table[data-box="inbox"] tr[data-id="${id}"]`).getByRole('link').click()
+  await m.page.waitForURL(new RegExp(`#/approvals/${id}$`))
+  const row = mm.locator(`.payload-table tr[data-field="subject_id"]`)
+  await row.waitFor()
+  assert.equal(await row.getByRole('link', { name: `#${subject}` }).getAttribute('href'), `#/mynumber/subjects/${subject}`)
+  await mm.getByText('承認すると、この対象者の個人番号は復元できない形で削除されます。', { exact: false }).waitFor()
+  assert.ok(!(await m.page.content()).includes('9018'), 'no digit of the number on the request page')
+  await mm.getByRole('textbox', { name: 'コメント' }).fill('保存期間の満了を確認しました。')
+  await mm.getByRole('button', { name: '承認', exact: true }).click()
+  await mm.getByText(`承認しました。対象者 #${subject} の個人番号を削除しました。`).waitFor()
+  m.check()
+  await m.context.close()
+  r = await manager.c.get(`/api/mynumber/subjects/${subject}`)
+  assert.equal(r.body.state, 'deleted')
 })
