@@ -64,9 +64,12 @@ print_check(const json_t *r)
 		print_duty(e);
 	if (json_array_size(vio))
 		printf("\n違反 (violations):\n");
-	json_array_foreach(vio, i, e)
-		printf("  %s: %s  [%s]\n", json_string_value(json_object_get(e, "title")),
-		    json_string_value(json_object_get(e, "message")), json_string_value(json_object_get(e, "source")));
+	json_array_foreach(vio, i, e) {
+		const char *owner = json_string_value(json_object_get(e, "owner_label"));
+		printf("  %s: %s  担当: %s  [%s]\n", json_string_value(json_object_get(e, "title")),
+		    json_string_value(json_object_get(e, "message")),
+		    owner && owner[0] ? owner : "（未設定）", json_string_value(json_object_get(e, "source")));
+	}
 }
 
 static void

@@ -80,6 +80,44 @@
 	    "a duty shows as due this long before its due date")                                    \
 	X(CYCLE_EXPIRY_NOTICE, "cycle", "expiry_notice", DURATION, 0, 0,                            \
 	    "notice before a licence, lease or warranty ends")                                      \
+	X(CYCLE_LAN_DEPARTMENT_CHECK, "cycle", "lan_department_check", DURATION, 0, 0,              \
+	    "check of each department's LAN connections")                                           \
+	X(CYCLE_SECURITY_BRIEFING, "cycle", "security_briefing", DURATION, 0, 0,                    \
+	    "general information security briefing")                                                \
+	X(CYCLE_PC_USE_TRAINING, "cycle", "pc_use_training", DURATION, 0, 0,                        \
+	    "training in the use of PCs")                                                           \
+	X(CYCLE_MALWARE_TRAINING, "cycle", "malware_training", DURATION, 0, 0,                      \
+	    "training on malware and cyber attacks")                                                \
+	X(CYCLE_SNS_TRAINING, "cycle", "sns_training", DURATION, 0, 0,                              \
+	    "training in the use of social media")                                                  \
+	X(CYCLE_SNS_QUESTIONNAIRE, "cycle", "sns_questionnaire", DURATION, 0, 0,                    \
+	    "questionnaire on social-media problems")                                               \
+	X(CYCLE_RISK_CYCLE_CHECK, "cycle", "risk_cycle_check", DURATION, 0, 0,                      \
+	    "check that the risk-management cycle works")                                           \
+	X(CYCLE_RISK_QUESTIONNAIRE, "cycle", "risk_questionnaire", DURATION, 0, 0,                  \
+	    "questionnaire on risk management")                                                     \
+	X(CYCLE_VULNERABILITY_REPORT, "cycle", "vulnerability_report", DURATION, 0, 0,              \
+	    "regular report of medium and low vulnerabilities")                                     \
+	X(CYCLE_QUALIFICATION_PLAN, "cycle", "qualification_plan", DURATION, 0, 0,                  \
+	    "plan of security qualifications (staff development)")                                  \
+	X(VIOLATION_LEAVER_ACCOUNT, "violation", "leaver_account", ROLES, 0, 0,                     \
+	    "who disables a leaver's mamori account")                                               \
+	X(VIOLATION_LEAVER_USER_ID, "violation", "leaver_user_id", ROLES, 0, 0,                     \
+	    "who disables a leaver's user id")                                                      \
+	X(VIOLATION_PRIVILEGED_ID_SHARED, "violation", "privileged_id_shared", ROLES, 0, 0,         \
+	    "who puts right a shared privileged id")                                                \
+	X(VIOLATION_PRIVILEGED_ID_NAME, "violation", "privileged_id_name", ROLES, 0, 0,             \
+	    "who renames a privileged id with a forbidden name")                                    \
+	X(VIOLATION_SCREEN_LOCK, "violation", "screen_lock", ROLES, 0, 0,                           \
+	    "who sets a device's screen lock within the limit")                                     \
+	X(VIOLATION_KEY_OVERDUE, "violation", "key_overdue", ROLES, 0, 0,                           \
+	    "who recovers a key or card past its return time")                                      \
+	X(VIOLATION_SOFTWARE_UNPERMITTED, "violation", "software_unpermitted", ROLES, 0, 0,         \
+	    "who permits or removes unpermitted software")                                          \
+	X(VIOLATION_VENDOR_UNEVALUATED, "violation", "vendor_unevaluated", ROLES, 0, 0,             \
+	    "who completes a vendor's evaluation")                                                  \
+	X(VIOLATION_MYNUMBER_RETENTION, "violation", "mynumber_retention", ROLES, 0, 0,             \
+	    "who has My Numbers past retention deleted")                                            \
 	X(DEVICE_SCREEN_LOCK_PC, "device", "screen_lock_pc", DURATION, 0, 0,                        \
 	    "longest screen-lock delay of a PC")                                                    \
 	X(DEVICE_SCREEN_LOCK_SMART, "device", "screen_lock_smart", DURATION, 0, 0,                  \
@@ -136,7 +174,7 @@
 	X(MAIL_DAILY_AT, "mail", "daily_at", CLOCK, 0, 0,                                            \
 	    "when mamori serve sends the day's reminders (Japan time)")                             \
 	X(MAIL_VIOLATIONS_TO, "mail", "violations_to", ROLES, 0, 0,                                  \
-	    "roles reminded of violations (a duty goes to its owner role)")
+	    "roles sent a copy of every violation (each goes to its owner role)")
 
 enum policy_key {
 #define X(id, sec, name, type, min, max, meaning) POLICY_##id,

@@ -95,6 +95,47 @@ wf__vendor_next(const struct policy *p, const char *next, const char *evaluated,
 		wf__date_add(evaluated, policy_duration(p, POLICY_CYCLE_VENDOR_REVIEW), 1, out);
 }
 
+unsigned
+wf__roles(const struct policy *p, enum policy_key k)
+{
+	unsigned roles = 0;
+
+	if (policy_is_unset(p, k))
+		return 0;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (policy_list_has(p, k, role_key((enum role)r)))
+			roles |= 1u << r;
+	return roles;
+}
+
+void
+wf__set_owner(json_t *item, unsigned roles, enum policy_key key, const char *source)
+{
+	json_t *owners = json_array();
+	char label[256] = "", where[96];
+	const char *first = NULL;
+	size_t len = 0;
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		if (!(roles & (1u << r)))
+			continue;
+		/* labels are short and there are ten roles: label always has room */
+		len += (size_t)snprintf(label + len, sizeof(label) - len, "%s%s", first ? "、" : "",
+		    role_label_ja((enum role)r));
+		if (len >= sizeof(label))
+			len = sizeof(label) - 1;
+		if (first == NULL)
+			first = role_key((enum role)r);
+		json_array_append_new(owners, json_string(role_key((enum role)r)));
+	}
+	snprintf(where, sizeof(where), "[%s] %s", policy_key_section(key), policy_key_name(key));
+	json_object_set_new(item, "owner", first ? json_string(first) : json_null());
+	json_object_set_new(item, "owner_label", json_string(label));
+	json_object_set_new(item, "owners", owners);
+	json_object_set_new(item, "owner_key", json_string(where));
+	json_object_set_new(item, "owner_source", json_string(source ? source : ""));
+}
+
 int
 wf__reported_as_violation(const char *code)
 {

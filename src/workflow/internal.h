@@ -38,6 +38,16 @@ int wf__deadlines(struct mamori *m, struct store *st, const struct principal *pr
 /* A vendor's next evaluation: next_evaluation, else evaluated_on + [cycle] vendor_review. "" when neither. */
 void wf__vendor_next(const struct policy *p, const char *next, const char *evaluated, char out[WF_DATE_LEN]);
 
+/* The roles a ROLES key of the profile lists, as bits of enum role (0 when unset). */
+unsigned wf__roles(const struct policy *p, enum policy_key k);
+
+/*
+ * Sets who must act on a violation: owner (the first role, or null), owner_label (the Japanese
+ * labels of all, joined), owners (every role key), owner_key ("[section] key" of the profile) and
+ * owner_source (the regulation the profile gives for it).
+ */
+void wf__set_owner(json_t *item, unsigned roles, enum policy_key key, const char *source);
+
 /* Codes of deadline duties that, once overdue, are reported as violations instead. */
 int wf__reported_as_violation(const char *code);
 

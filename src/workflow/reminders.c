@@ -130,11 +130,16 @@ load_items(struct mamori *m, struct store *st, int64_t now, json_t **calendar, j
 		if (strcmp(state, "due") == 0 || (strcmp(state, "overdue") == 0 && !wf__reported_as_violation(code)))
 			(*items)[k++] = (struct item){e, 0, role_bit(json_string_value(json_object_get(e, "owner")))};
 	}
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if (policy_list_has(m->md_policy, POLICY_MAIL_VIOLATIONS_TO, role_key((enum role)r)))
-			vio_roles |= 1u << r;
-	json_array_foreach(*violations, i, e)
-		(*items)[k++] = (struct item){e, 1, vio_roles};
+	/* a violation goes to its owner roles, and a copy of each to [mail] violations_to */
+	vio_roles = wf__roles(m->md_policy, POLICY_MAIL_VIOLATIONS_TO);
+	json_array_foreach(*violations, i, e) {
+		const json_t *o;
+		size_t j;
+		unsigned roles = vio_roles;
+		json_array_foreach(json_object_get(e, "owners"), j, o)
+			roles |= role_bit(json_string_value(o));
+		(*items)[k++] = (struct item){e, 1, roles};
+	}
 	*n = k;
 	return 0;
 }
@@ -161,7 +166,9 @@ put_section(struct mm_buf *b, const char *heading, const struct item *items, siz
 		if (count++ == 0)
 			mm_buf_printf(b, "\n■ %s\n", heading);
 		if (violation) {
-			mm_buf_printf(b, "・%s：%s\n  根拠: %s\n", str(e, "title"), str(e, "message"), str(e, "source"));
+			const char *owner = str(e, "owner_label")[0] ? str(e, "owner_label") : "（未設定）";
+			mm_buf_printf(b, "・%s：%s\n  担当: %s\n  根拠: %s\n", str(e, "title"),
+			    str(e, "message"), owner, str(e, "source"));
 			continue;
 		}
 		mm_buf_printf(b, "・%s", str(e, "title"));

@@ -246,8 +246,8 @@ static const struct part parts[] = {
         {36, 20, 16, 17, 12, 50, 40, 30}},
     {"overdue", "期限超過の義務", 5, {"期限", "義務", "対象", "担当（役割）", "根拠規程"},
         {TAB_DATE, TAB_TEXT, TAB_TEXT, TAB_TEXT, TAB_TEXT}, {12, 36, 36, 20, 30}},
-    {"violations", "違反", 4, {"違反", "内容", "対象", "根拠規程"}, {TAB_TEXT, TAB_TEXT, TAB_TEXT, TAB_TEXT},
-        {30, 60, 36, 30}},
+    {"violations", "違反", 5, {"違反", "内容", "対象", "担当（役割）", "根拠規程"},
+        {TAB_TEXT, TAB_TEXT, TAB_TEXT, TAB_TEXT, TAB_TEXT}, {30, 60, 36, 20, 30}},
 };
 
 /* The cells of one item of a part; target is scratch for the composed target cell. */
@@ -264,7 +264,8 @@ part_cells(size_t p, const json_t *it, char target[PART_CELL], const char *cells
 		const char *c[] = {str(it, "due"), str(it, "title"), target, str(it, "owner_label"), str(it, "source")};
 		memcpy(cells, c, sizeof(c));
 	} else {
-		const char *c[] = {str(it, "title"), str(it, "message"), target, str(it, "source")};
+		const char *c[] = {str(it, "title"), str(it, "message"), target,
+		    str(it, "owner_label"), str(it, "source")};
 		memcpy(cells, c, sizeof(c));
 	}
 }

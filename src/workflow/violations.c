@@ -3,6 +3,7 @@
  * the vault show broken right now. Nothing is stored: a violation clears when the data is put right.
  */
 #include "workflow/internal.h"
+#include "workflow/approvals.h"
 #include "base/str.h"
 #include "base/time.h"
 
@@ -22,44 +23,70 @@ struct vctx {
 	int visible; /* the current check's ledger may be read by the principal */
 };
 
-/* One kind of violation. */
+/*
+ * One kind of violation, and the profile key naming the role that must put it right (for an
+ * overdue take-out, POLICY_KEY_COUNT: the approver of the take-out's class, [takeout]).
+ */
 struct vdef {
 	const char *code, *title_ja, *title_en, *source;
+	enum policy_key owner;
 };
 
 static const struct vdef V_LEAVER_ACCOUNT = {"leaver_account", "退職者のアカウントが有効なまま",
-    "A leaver's account is still active", "004 5章4; 002 第10条4; 001 システム管理規程 §4.1.3"};
+    "A leaver's account is still active", "004 5章4; 002 第10条4; 001 システム管理規程 §4.1.3",
+    POLICY_VIOLATION_LEAVER_ACCOUNT};
 static const struct vdef V_LEAVER_USER_ID = {"leaver_user_id", "退職者のユーザIDが停止・廃止されていない",
-    "A leaver's user id is neither disabled nor abolished", "004 5章4; 002 第10条4"};
+    "A leaver's user id is neither disabled nor abolished", "004 5章4; 002 第10条4",
+    POLICY_VIOLATION_LEAVER_USER_ID};
 static const struct vdef V_PRIVILEGED_SHARED = {"privileged_id_shared", "特権IDの共用",
-    "A privileged id is shared", "002 第11条; 004 5章9.3"};
+    "A privileged id is shared", "002 第11条; 004 5章9.3", POLICY_VIOLATION_PRIVILEGED_ID_SHARED};
 static const struct vdef V_PRIVILEGED_NAME = {"privileged_id_name", "推測されやすい特権ID名",
-    "A privileged id has a forbidden name", "004 5章9.3"};
+    "A privileged id has a forbidden name", "004 5章9.3", POLICY_VIOLATION_PRIVILEGED_ID_NAME};
 static const struct vdef V_SCREEN_LOCK = {"screen_lock", "画面ロックの時間が上限を超えている",
-    "Screen lock waits longer than allowed", "004 7章3.2; 001 システム管理規程 §4.3.1(7)"};
+    "Screen lock waits longer than allowed", "004 7章3.2; 001 システム管理規程 §4.3.1(7)",
+    POLICY_VIOLATION_SCREEN_LOCK};
 static const struct vdef V_TAKEOUT = {"takeout_overdue", "持出物が返却予定日を過ぎても未返却",
-    "A take-out is past its return date", "003 §6.4; 004 3章2; 002 第21条1(4)"};
+    "A take-out is past its return date", "003 §6.4; 004 3章2; 002 第21条1(4)", POLICY_KEY_COUNT};
 static const struct vdef V_KEY = {"key_overdue", "鍵・カードが返却予定日時を過ぎても未返却",
-    "A key or card is past its return time", "003 §6.3.4, §6.1.1"};
+    "A key or card is past its return time", "003 §6.3.4, §6.1.1", POLICY_VIOLATION_KEY_OVERDUE};
 static const struct vdef V_SOFTWARE = {"software_unpermitted", "許可のないソフトウェアの導入",
-    "Software installed without permission", "004 7章1.1, 1.2; 002 第7条4, 5; 000 【４】(オ)"};
+    "Software installed without permission", "004 7章1.1, 1.2; 002 第7条4, 5; 000 【４】(オ)",
+    POLICY_VIOLATION_SOFTWARE_UNPERMITTED};
 static const struct vdef V_VENDOR = {"vendor_unevaluated", "委託先の評価が完了していない",
-    "A vendor's evaluation is incomplete or out of date", "004 9章1.1, 1.4"};
+    "A vendor's evaluation is incomplete or out of date", "004 9章1.1, 1.4",
+    POLICY_VIOLATION_VENDOR_UNEVALUATED};
 static const struct vdef V_MYNUMBER = {"mynumber_retention", "保存期間を経過した個人番号が残っている",
-    "A My Number is kept past its retention", "003 §6.5; 004 4章2.11"};
+    "A My Number is kept past its retention", "003 §6.5; 004 4章2.11",
+    POLICY_VIOLATION_MYNUMBER_RETENTION};
 
-/* Adds a violation (or counts it when the principal may not see the ledger). */
+/*
+ * Adds a violation whose owner is the role(s) of the profile key owner (or counts it when the
+ * principal may not see the ledger).
+ */
 static void
-add(struct vctx *v, const struct vdef *d, json_t *target, const char *msg_ja, const char *msg_en)
+add_owned(struct vctx *v, const struct vdef *d, enum policy_key owner, json_t *target,
+    const char *msg_ja, const char *msg_en)
 {
+	const struct policy *p = v->m->md_policy;
+	json_t *item;
+
 	if (!v->visible) {
 		(*v->hidden)++;
 		json_decref(target);
 		return;
 	}
-	json_array_append_new(v->out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "code", d->code,
-	    "title", d->title_ja, "title_en", d->title_en, "message", msg_ja, "message_en", msg_en,
-	    "source", d->source, "target", target));
+	item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "code", d->code, "title",
+	    d->title_ja, "title_en", d->title_en, "message", msg_ja, "message_en", msg_en, "source",
+	    d->source, "target", target);
+	wf__set_owner(item, wf__roles(p, owner), owner, policy_source(p, owner));
+	json_array_append_new(v->out, item);
+}
+
+/* Adds a violation owned as its kind says. */
+static void
+add(struct vctx *v, const struct vdef *d, json_t *target, const char *msg_ja, const char *msg_en)
+{
+	add_owned(v, d, d->owner, target, msg_ja, msg_en);
 }
 
 /* Runs sql ($1: today, when the query uses it) and calls fn for each row. */
@@ -172,15 +199,37 @@ screen_lock(struct vctx *v, struct store_stmt *s)
 	return 0;
 }
 
+/*
+ * The profile key of the approver of a take-out's class, from the approval engine's route of
+ * `takeout`: the one who let it go acts when it is not back.
+ */
+static enum policy_key
+takeout_approver_key(const char *cls)
+{
+	const struct approval_type *t = approval_type_find("takeout");
+
+	for (size_t i = 0; t && cls && i < APPROVAL_CLASSES_MAX && t->routes[i].cls; i++)
+		if (strcmp(t->routes[i].cls, cls) == 0)
+			return t->routes[i].step[0];
+	return POLICY_TAKEOUT_APPROVER_CONFIDENTIAL;
+}
+
 static int
 takeout(struct vctx *v, struct store_stmt *s)
 {
 	const char *no = store_col_text(s, 1), *item = store_col_text(s, 2), *due = store_col_text(s, 3);
+	enum policy_key k = takeout_approver_key(store_col_text(s, 4));
 	char ja[512], en[512];
+	json_t *last;
 
 	snprintf(ja, sizeof(ja), "持出 %s（%s）が返却予定日 %s を過ぎても返却されていません", no ? no : "", item ? item : "", due);
 	snprintf(en, sizeof(en), "take-out %s (%s) is not back; it was due on %s", no ? no : "", item ? item : "", due);
-	add(v, &V_TAKEOUT, wf__target("takeouts", store_col_int(s, 0), no), ja, en);
+	add_owned(v, &V_TAKEOUT, k, wf__target("takeouts", store_col_int(s, 0), no), ja, en);
+	last = json_array_get(v->out, json_array_size(v->out) - 1);
+	/* a class without an approver in the profile: the department head (004 ch3 §2, 社外秘) */
+	if (v->visible && last && json_is_null(json_object_get(last, "owner")))
+		wf__set_owner(last, 1u << ROLE_DEPT_HEAD, k,
+		    "mamori default (no approver for this class in the profile)");
 	return 0;
 }
 
@@ -303,7 +352,8 @@ check_violations(struct mamori *m, struct store *st, const struct principal *pr,
 	    screen_lock, err)) != 0)
 		goto fail;
 	v.visible = wf__can_read(pr, "takeouts");
-	if ((rc = each_row(&v, "SELECT id, takeout_no, item, return_due FROM reg_takeouts"
+	if ((rc = each_row(&v,
+	    "SELECT id, takeout_no, item, return_due, item_class FROM reg_takeouts"
 	    " WHERE takeout_time IS NOT NULL AND returned_time IS NULL AND return_due < $1 ORDER BY id", takeout,
 	    err)) != 0)
 		goto fail;

@@ -56,8 +56,11 @@ int duty_complete(struct mamori *m, struct store *st, const struct principal *pr
     json_t **out, struct mm_err *err);
 
 /*
- * The violations at now: [{code, title, title_en, message, message_en, source, target}], each naming
- * the record it is about. Items on a ledger the principal may not read are counted in *hidden.
+ * The violations at now: [{code, title, title_en, message, message_en, source, target, owner,
+ * owner_label, owners, owner_key, owner_source}], each naming the record it is about and the role
+ * that must put it right (the profile's [violation] key of its kind; for an overdue take-out the
+ * approver of its class, [takeout]). Items on a ledger the principal may not read are counted in
+ * *hidden.
  */
 int check_violations(struct mamori *m, struct store *st, const struct principal *pr, int64_t now,
     json_t **out, int64_t *hidden, struct mm_err *err);
@@ -71,11 +74,11 @@ int check_run(struct mamori *m, struct store *st, const struct principal *pr, in
 
 /*
  * E-mail reminders (docs/internals/reminders.md). The day's run (a Japan calendar day): every due or
- * overdue duty goes to the accounts holding its owner role, every violation to the roles of [mail]
- * violations_to; one message per account whose person has an e-mail address, listing its items with
- * the regulation of each. An account already reminded that day is skipped, so a second run the same
- * day sends nothing new. Each message sent (or refused) is a row of `reminder` and an audit event
- * reminder.send (details: the count of items only).
+ * overdue duty goes to the accounts holding its owner role, every violation to its owner roles and
+ * to the roles of [mail] violations_to; one message per account whose person has an e-mail
+ * address, listing its items with the regulation of each. An account already reminded that day is
+ * skipped, so a second run the same day sends nothing new. Each message sent (or refused) is a row
+ * of `reminder` and an audit event reminder.send (details: the count of items only).
  */
 struct reminder_result {
 	int sent, failed;

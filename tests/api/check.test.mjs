@@ -5,16 +5,16 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { dirname } from 'node:path'
 import { freshDataDir, startServer } from '../lib/mamori.mjs'
-import { Client, Clock, fastArgon, firstLogin, run, totp } from './client.mjs'
+import { Client, Clock, fastArgon, firstLogin, run, setPolicy, totp } from './client.mjs'
 import { sql } from './sql.mjs'
 
 // A server with the officer and one account per role, each with a person E0001, E0002, ...
 // The data directory is made at the test clock's start (2027-04-01 09:00 JST): the first cycle of
 // every periodic duty counts from it.
-async function world(roles) {
+async function world(roles, initArgs = []) {
   const dir = freshDataDir()
   const clock = new Clock(dirname(dir))
-  const made = run(['init', '--data', dir], { env: clock.env })
+  const made = run(['init', '--data', dir, ...initArgs], { env: clock.env })
   assert.equal(made.code, 0, made.stderr)
   const admin = { login: made.stdout.match(/^login: (.+)$/m)[1].trim(), password: made.stdout.match(/^password: (.+)$/m)[1].trim() }
   fastArgon(dir)
@@ -143,7 +143,9 @@ test('violations appear and clear: a leaver, a take-out, a device, software, a v
       const cli = w.check()
       assert.deepEqual(codes(cli.body.violations), codes(api.violations), 'the CLI and the API agree')
       assert.equal(cli.code, api.findings > 0 ? 3 : 0)
-      for (const v of api.violations) assert.ok(v.source && v.message && v.target, JSON.stringify(v))
+      for (const v of api.violations) assert.ok(v.source && v.message && v.target && v.owner && v.owner_source, JSON.stringify(v))
+      // each violation says which role must act, as the CLI does
+      assert.deepEqual(cli.body.violations.map((v) => [v.code, v.owner, v.owner_key]), api.violations.map((v) => [v.code, v.owner, v.owner_key]))
       return api.violations.filter((v) => v.code === code)
     }
     // a leaver: left on 04-10; ipa-sme: disabled by the next day (revoke_deadline 1d)
@@ -173,13 +175,24 @@ test('violations appear and clear: a leaver, a take-out, a device, software, a v
     assert.equal(r.status, 201, r.text)
     const key = r.body.id
 
-    assert.deepEqual(codes(await violations('screen_lock')), ['screen_lock'])
-    assert.equal((await violations('software_unpermitted')).length, 1)
+    // who must act: the role the profile's [violation] key names, with the regulation (ipa-sme: 004)
+    const owner = (v) => [v.owner, v.owner_label, v.owners, v.owner_key]
+    const lock = await violations('screen_lock')
+    assert.deepEqual(codes(lock), ['screen_lock'])
+    assert.deepEqual(owner(lock[0]), ['sysadmin', 'システム管理者', ['sysadmin'], '[violation] screen_lock'])
+    assert.match(lock[0].owner_source, /004 ch7 §3\.2/)
+    const soft = await violations('software_unpermitted')
+    assert.equal(soft.length, 1)
+    assert.deepEqual(owner(soft[0]), ['sysadmin', 'システム管理者', ['sysadmin'], '[violation] software_unpermitted'])
+    assert.match(soft[0].owner_source, /004 ch7 §1\.1/)
     assert.equal((await violations('key_overdue')).length, 0)
     assert.equal((await duty(officer.c, 'key_return', key)).state, 'due')
 
     await w.at('2027-04-01T18:30:00')
-    assert.equal((await violations('key_overdue')).length, 1)
+    const late = await violations('key_overdue')
+    assert.equal(late.length, 1)
+    assert.deepEqual(owner(late[0]), ['security_officer', '情報セキュリティ責任者', ['security_officer'], '[violation] key_overdue'])
+    assert.match(late[0].owner_source, /003 §6\.3\.4/)
     r = await security_officer.c.patch(`/api/registers/keys/records/${key}`, { returned_time: '2027-04-01T18:20:00+09:00' })
     assert.equal(r.status, 200, r.text)
     assert.equal((await violations('key_overdue')).length, 0)
@@ -198,8 +211,36 @@ test('violations appear and clear: a leaver, a take-out, a device, software, a v
     assert.equal(la.length, 1)
     assert.equal(la[0].target.title, employee.login)
     assert.match(la[0].source, /004 5章4/)
-    assert.equal((await violations('leaver_user_id')).length, 1)
-    assert.equal((await violations('takeout_overdue')).length, 1)
+    assert.deepEqual(owner(la[0]), ['sysadmin', 'システム管理者', ['sysadmin'], '[violation] leaver_account'])
+    assert.match(la[0].owner_source, /004 ch5 §4/)
+    const lu = await violations('leaver_user_id')
+    assert.equal(lu.length, 1)
+    assert.equal(lu[0].owner, 'sysadmin')
+    // an overdue take-out: the approver of its class (社外秘: the department head, [takeout])
+    const to = await violations('takeout_overdue')
+    assert.equal(to.length, 1)
+    assert.deepEqual(owner(to[0]), ['dept_head', '部門長', ['dept_head'], '[takeout] approver_confidential'])
+    assert.match(to[0].owner_source, /004 ch3 §2/)
+    // the text of mamori check names the owner too
+    const text = run(['check', '--data', w.dir], { env: w.clock.env })
+    assert.match(text.stdout, /持出物が返却予定日を過ぎても未返却: .* 担当: 部門長/)
+    // the profile decides: another role for leavers' accounts, none for their user ids (the CLI reads
+    // policy.ini at every run)
+    setPolicy(w.dir, 'violation', 'leaver_account', 'security_officer,sysadmin')
+    setPolicy(w.dir, 'violation', 'leaver_user_id', 'unset')
+    let moved = w.check().body.violations
+    assert.deepEqual(owner(moved.find((v) => v.code === 'leaver_account')), ['security_officer', '情報セキュリティ責任者、システム管理者', ['security_officer', 'sysadmin'], '[violation] leaver_account'])
+    assert.equal(moved.find((v) => v.code === 'leaver_account').owner_source, 'test')
+    assert.deepEqual(owner(moved.find((v) => v.code === 'leaver_user_id')), [null, '', [], '[violation] leaver_user_id'])
+    setPolicy(w.dir, 'takeout', 'approver_confidential', 'unset')
+    moved = w.check().body.violations
+    assert.deepEqual(owner(moved.find((v) => v.code === 'takeout_overdue')), ['dept_head', '部門長', ['dept_head'], '[takeout] approver_confidential'])
+    assert.match(moved.find((v) => v.code === 'takeout_overdue').owner_source, /mamori default/)
+    setPolicy(w.dir, 'takeout', 'approver_confidential', 'ceo')
+    assert.equal(w.check().body.violations.find((v) => v.code === 'takeout_overdue').owner, 'ceo')
+    setPolicy(w.dir, 'takeout', 'approver_confidential', 'dept_head')
+    setPolicy(w.dir, 'violation', 'leaver_account', 'sysadmin')
+    setPolicy(w.dir, 'violation', 'leaver_user_id', 'sysadmin')
     assert.equal((await duty(officer.c, 'takeout_return', tk)).state, 'overdue')
     // an overdue return is reported once, as a violation
     assert.equal((await officer.c.get('/api/check')).body.duties.filter((d) => d.code === 'takeout_return').length, 0)
@@ -226,10 +267,129 @@ test('violations appear and clear: a leaver, a take-out, a device, software, a v
     // a vendor with a criterion not yet assessed: the sysadmin (no vendors ledger) sees only a count
     r = await officer.c.post('/api/registers/vendors/records', { name: '株式会社委託', service: '給与計算', asset_class: 'secret', subcontracting: 'none', criterion_01: 'unrated', next_evaluation: '2028-04-01' })
     assert.equal(r.status, 201, r.text)
-    assert.equal((await violations('vendor_unevaluated')).length, 1)
+    const vu = await violations('vendor_unevaluated')
+    assert.equal(vu.length, 1)
+    assert.deepEqual(owner(vu[0]), ['security_officer', '情報セキュリティ責任者', ['security_officer'], '[violation] vendor_unevaluated'])
+    assert.match(vu[0].owner_source, /004 ch9 §1\.2/)
     const seen = (await sysadmin.c.get('/api/check')).body
     assert.equal(seen.violations.length, 0)
     assert.equal(seen.hidden, 1)
+  } finally {
+    await w.stop()
+  }
+})
+
+// The duties of regulations-001 §16.2 added to the calendar (iso-regulations: seed 001): each
+// counts from the creation of the data directory (2027-04-01) with the profile's cycle and its
+// regulation, becomes due, overdue, and done when its owner records it.
+test('the §16.2 duties: half-yearly LAN check, weekly vulnerability report, yearly briefings, courses, questionnaires', async () => {
+  const w = await world(['sysadmin', 'education_lead', 'employee'], ['--profile', 'iso-regulations'])
+  try {
+    const { officer, sysadmin, education_lead, employee } = w.who
+    const added = {
+      lan_department_check: ['sysadmin', '6mo', '2027-10-01', /001 システム管理規程 §4\.4\.3\(1\)/],
+      vulnerability_report: ['sysadmin', '1w', '2027-04-08', /001 システム管理規程 §4\.7\.2\(1\)/],
+      security_briefing: ['education_lead', '1y', '2028-04-01', /001 人的管理規程 §4\.3\.1\(1\)/],
+      pc_use_training: ['education_lead', '1y', '2028-04-01', /001 システム利用規程 §4\.1\.7\(4\)/],
+      malware_training: ['education_lead', '1y', '2028-04-01', /001 システム利用規程 §4\.3\.1\(2\)/],
+      sns_training: ['education_lead', '1y', '2028-04-01', /001 SNS利用規程 §5/],
+      sns_questionnaire: ['security_officer', '1y', '2028-04-01', /001 SNS利用規程 §5/],
+      risk_cycle_check: ['security_officer', '1y', '2028-04-01', /001 リスク管理規程 §5\(2\)/],
+      risk_questionnaire: ['security_officer', '1y', '2028-04-01', /001 リスク管理規程 §5\(3\)/],
+    }
+    const calendar = async () => (await officer.c.get('/api/duties')).body.items.filter((d) => d.kind === 'periodic')
+    let items = await calendar()
+    for (const [code, [owner, cycle, due, source]] of Object.entries(added)) {
+      const d = items.find((x) => x.code === code)
+      assert.ok(d, `${code} is in the calendar`)
+      assert.deepEqual([d.owner, d.cycle, d.due, d.last_completion], [owner, cycle, due, null], code)
+      assert.match(d.source, source, code)
+      assert.match(d.cycle_source, source, `${code}: the cycle's regulation`)
+      // a weekly report falls within the 2 weeks' notice at once
+      assert.equal(d.state, code === 'vulnerability_report' ? 'due' : 'upcoming', code)
+    }
+    // 004's plan of qualifications is not in 001: not tracked here
+    assert.equal(items.find((x) => x.code === 'qualification_plan'), undefined)
+    let r = await sysadmin.c.post('/api/duties/qualification_plan/completions', { evidence: 'x' })
+    assert.equal(r.status, 422, r.text)
+    assert.equal(r.body.errors[0].rule, 'untracked')
+
+    // the weekly report: overdue the day after, done when the sysadmin records it, due again a week on
+    await w.at('2027-04-09T09:00:00')
+    assert.equal((await duty(sysadmin.c, 'vulnerability_report')).state, 'overdue')
+    let c = w.check()
+    assert.equal(c.code, 3)
+    assert.ok(codes(c.body.duties).includes('vulnerability_report'))
+    r = await education_lead.c.post('/api/duties/vulnerability_report/completions', { evidence: '週次報告' })
+    assert.equal(r.status, 403, 'not the owner role')
+    r = await sysadmin.c.post('/api/duties/vulnerability_report/completions', { evidence: '危険度 中 2件・低 5件を関係者にメールで報告（2027-04-09）' })
+    assert.equal(r.status, 201, r.text)
+    assert.deepEqual([r.body.state, r.body.due, r.body.last_completion.due_on], ['due', '2027-04-16', '2027-04-08'])
+    assert.ok(!codes(w.check().body.duties).includes('vulnerability_report'))
+    await w.at('2027-04-17T09:00:00')
+    assert.equal((await duty(sysadmin.c, 'vulnerability_report')).state, 'overdue')
+
+    // the half-yearly LAN check: due two weeks before 10-01, overdue after
+    await w.at('2027-09-20T09:00:00')
+    assert.equal((await duty(sysadmin.c, 'lan_department_check')).state, 'due')
+    assert.equal((await duty(sysadmin.c, 'security_briefing')).state, 'upcoming')
+    await w.at('2027-10-02T09:00:00')
+    assert.equal((await duty(sysadmin.c, 'lan_department_check')).state, 'overdue')
+    assert.ok(codes(w.check().body.duties).includes('lan_department_check'))
+    r = await sysadmin.c.post('/api/duties/lan_department_check/completions', { evidence: '営業部・総務部のLAN接続状態を接続箇所利用一覧と照合', findings: '未申請の機器なし' })
+    assert.equal(r.status, 201, r.text)
+    assert.deepEqual([r.body.state, r.body.due], ['done', '2028-04-02'])
+
+    // the yearly ones: due from 03-18, overdue from 2028-04-02, done by their owners
+    await w.at('2028-03-20T09:00:00')
+    items = await calendar()
+    for (const code of ['security_briefing', 'pc_use_training', 'malware_training', 'sns_training', 'sns_questionnaire', 'risk_cycle_check', 'risk_questionnaire'])
+      assert.equal(items.find((x) => x.code === code).state, 'due', code)
+    await w.at('2028-04-02T09:00:00')
+    c = w.check()
+    for (const code of ['security_briefing', 'pc_use_training', 'malware_training', 'sns_training', 'sns_questionnaire', 'risk_cycle_check', 'risk_questionnaire'])
+      assert.ok(codes(c.body.duties).includes(code), code)
+    const api = await officer.c.get('/api/check')
+    assert.deepEqual(codes(api.body.duties), codes(c.body.duties))
+    for (const code of ['security_briefing', 'pc_use_training', 'malware_training', 'sns_training']) {
+      r = await employee.c.post(`/api/duties/${code}/completions`, { evidence: 'x' })
+      assert.equal(r.status, 403, `${code}: an employee may not record it`)
+      r = await education_lead.c.post(`/api/duties/${code}/completions`, { evidence: `${code}: 2028-04-01 実施、受講者名簿は \\\\nas\\教育\\2028` })
+      assert.equal(r.status, 201, r.text)
+      assert.deepEqual([r.body.state, r.body.due], ['done', '2029-04-02'], code)
+    }
+    for (const code of ['sns_questionnaire', 'risk_cycle_check', 'risk_questionnaire']) {
+      r = await education_lead.c.post(`/api/duties/${code}/completions`, { evidence: 'x' })
+      assert.equal(r.status, 403, `${code}: the education lead is not its owner`)
+      r = await officer.c.post(`/api/duties/${code}/completions`, { evidence: `${code}: 委員会で確認（議事録 2028-04-02）` })
+      assert.equal(r.status, 201, r.text)
+      assert.equal(r.body.state, 'done', code)
+    }
+    c = w.check()
+    for (const code of Object.keys(added))
+      if (code !== 'vulnerability_report') assert.ok(!codes(c.body.duties).includes(code), `${code} is done`)
+    assert.equal(sql(w.dir, "SELECT count(*) FROM audit_event WHERE action = 'duty.complete';"), '9')
+  } finally {
+    await w.stop()
+  }
+})
+
+test('the profile sets the new cycles: ipa-sme tracks the yearly plan of qualifications (004 ch2 §5) only', async () => {
+  const w = await world(['education_lead'])
+  try {
+    const items = (await w.who.officer.c.get('/api/duties')).body.items
+    const d = items.find((x) => x.code === 'qualification_plan')
+    assert.deepEqual([d.owner, d.cycle, d.due, d.state], ['education_lead', '1y', '2028-04-01', 'upcoming'])
+    assert.match(d.cycle_source, /004 ch2 §5/)
+    for (const code of ['lan_department_check', 'vulnerability_report', 'security_briefing', 'pc_use_training', 'malware_training', 'sns_training', 'sns_questionnaire', 'risk_cycle_check', 'risk_questionnaire'])
+      assert.equal(items.find((x) => x.code === code), undefined, `${code} is unset in ipa-sme`)
+    // a cycle set in policy.ini starts tracking it (the CLI reads the file at every run)
+    setPolicy(w.dir, 'cycle', 'sns_training', '1y')
+    w.clock.ms = Date.parse('2028-04-02T09:00:00+09:00')
+    w.clock.write()
+    const c = w.check()
+    assert.ok(codes(c.body.duties).includes('sns_training'))
+    assert.ok(codes(c.body.duties).includes('qualification_plan'))
   } finally {
     await w.stop()
   }

@@ -95,6 +95,8 @@ async function world(mail = {}) {
     ['E0003', '鈴木 一郎', 'ichiro.suzuki@example.co.jp', 'education_lead'],
   ]
   const logins = []
+  const persons = []
+  const passwords = []
   for (const [no, name, email, role] of people) {
     const p = await officer.post('/api/people', { employee_no: no, name, name_kana: 'テスト', employment_type: 'regular', email })
     assert.equal(p.status, 201, p.text)
@@ -102,8 +104,10 @@ async function world(mail = {}) {
     const a = await officer.post('/api/accounts', { person_id: p.body.id, login, roles: [role] })
     assert.equal(a.status, 201, a.text)
     logins.push(login)
+    persons.push(p.body.id)
+    passwords.push(a.body.password)
   }
-  return { dir, clock, server, logins }
+  return { dir, clock, server, logins, persons, passwords }
 }
 
 test('mamori remind: the owner role is reminded once a day; nothing without smtp_url', async () => {
@@ -229,5 +233,55 @@ test('the profile refuses a password in smtp_url and a bad from or daily_at', as
     assert.match(r.stderr, msg)
     assert.doesNotMatch(r.stderr, /secret/, 'the refused value is not echoed when it may hold a password')
     setPolicy(dir, 'mail', key, key === 'daily_at' ? '08:00' : 'unset')
+  }
+})
+
+test('mamori remind: a violation goes to its owner role, and a copy to [mail] violations_to', async () => {
+  const sink = await smtpSink()
+  const w = await world({ smtp_url: sink.url, from: 'isms@example.co.jp', daily_at: 'unset' })
+  try {
+    // a PC whose screen lock waits 30 minutes (ipa-sme: 5): [violation] screen_lock = sysadmin
+    const sysadmin = new Client(w.server.url)
+    await firstLogin(sysadmin, w.logins[0], w.passwords[0], w.clock)
+    const r0 = await sysadmin.post('/api/registers/devices/records', { asset_no: 'PC-030', kind: 'notebook', introduced_on: '2027-04-01', model: 'ThinkPad X1', location: '本社 2F', manager: w.persons[0], status: 'in_use', screen_lock_minutes: 30 })
+    assert.equal(r0.status, 201, r0.text)
+    assert.equal(await w.server.stop(), 0, w.server.stderr)
+    w.clock.ms = Date.parse('2027-04-02T09:00:00+09:00')
+    w.clock.write()
+
+    // violations_to is the security officer, whose account has no person: only the owner's mail
+    let r = await runAsync(['remind', '--data', w.dir], w.clock.env)
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(sink.messages.length, 1, r.stdout)
+    let m = sink.messages[0]
+    assert.deepEqual(m.rcpt, ['taro.yamada@example.co.jp'])
+    assert.match(m.subject, /違反 1 件/)
+    assert.match(m.body, /■ 違反\r\n・画面ロックの時間が上限を超えている：PC-030 の画面ロックが 30 分/)
+    assert.match(m.body, /担当: システム管理者\r\n  根拠: 004 7章3\.2/)
+
+    // the next day, the education lead gets a copy as [mail] violations_to; the owner still gets it
+    setPolicy(w.dir, 'mail', 'violations_to', 'security_officer,education_lead')
+    w.clock.advance(24 * 3600)
+    r = await runAsync(['remind', '--data', w.dir], w.clock.env)
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(sink.messages.length, 3, r.stdout)
+    const to = sink.messages.slice(1).map((x) => x.rcpt[0]).sort()
+    assert.deepEqual(to, ['ichiro.suzuki@example.co.jp', 'taro.yamada@example.co.jp'])
+    m = sink.messages.slice(1).find((x) => x.rcpt[0] === 'ichiro.suzuki@example.co.jp')
+    assert.match(m.body, /画面ロック/)
+    assert.match(m.body, /担当: システム管理者/)
+
+    // the profile moves the violation to another role: the sysadmin is no longer reminded of it
+    setPolicy(w.dir, 'violation', 'screen_lock', 'education_lead')
+    setPolicy(w.dir, 'mail', 'violations_to', 'unset')
+    w.clock.advance(24 * 3600)
+    r = await runAsync(['remind', '--data', w.dir], w.clock.env)
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(sink.messages.length, 4, r.stdout)
+    m = sink.messages[3]
+    assert.deepEqual(m.rcpt, ['ichiro.suzuki@example.co.jp'])
+    assert.match(m.body, /担当: 教育責任者/)
+  } finally {
+    await sink.close()
   }
 })
