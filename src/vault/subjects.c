@@ -557,6 +557,7 @@ vault_identity_check(struct vault_ctx *x, int64_t id, json_t *in, json_t **error
 }
 
 #define COUNT_CAP 10000 /* totals above this show as "10,000 or more" */
+#define SEARCH_MAX 100  /* bytes of a search */
 
 static const char SUBJECT_COLS[] = "s.id, s.kind, s.person_id, s.parent_id, s.name, s.name_kana, s.relation,"
     " s.use_ended_on, s.retention_end, s.state, s.stub, s.created_at, s.updated_at, n.kind, n.tail";
@@ -679,12 +680,61 @@ vault_subject_get(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *
 	return rc;
 }
 
+/*
+ * A LIKE pattern for q anywhere in the text: its wildcards (% and _) and the escape character itself
+ * are escaped with a backslash, so a search for "_" finds an underscore, not every subject.
+ */
+static void
+like_pattern(const char *q, char out[SEARCH_MAX * 2 + 3])
+{
+	size_t k = 0;
+
+	out[k++] = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[k++] = '\\';
+		out[k++] = *q;
+	}
+	out[k++] = '%';
+	out[k] = '\0';
+}
+
+/*
+ * The conditions of a list, only those that are set: a condition such as ($1 = '' OR s.kind = $1)
+ * keeps SQLite from using an index for it (the kind index, the fast count of an unfiltered list). The
+ * values are bound, never written into the SQL: $1 kind, $2 state, $3 the name pattern.
+ */
+static void
+list_where(const char *kind, const char *state, const char *q, char out[200])
+{
+	out[0] = '\0';
+	if (kind)
+		strcat(out, " WHERE s.kind = $1");
+	if (state)
+		strcat(out, out[0] ? " AND s.state = $2" : " WHERE s.state = $2");
+	if (q) {
+		strcat(out, out[0] ? " AND" : " WHERE");
+		strcat(out, " (s.name LIKE $3 ESCAPE '\\' OR s.name_kana LIKE $3 ESCAPE '\\')");
+	}
+}
+
+static void
+list_bind(struct store_stmt *s, const char *kind, const char *state, const char *like)
+{
+	if (kind)
+		store_bind_text(s, "$1", kind);
+	if (state)
+		store_bind_text(s, "$2", state);
+	if (like)
+		store_bind_text(s, "$3", like);
+}
+
 int
 vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const char *state, int64_t page,
     int64_t per_page, json_t **out, struct mm_err *err)
 {
 	struct store_stmt *s;
-	char sql[1024], like[420];
+	char sql[1024], where[200], like[SEARCH_MAX * 2 + 3];
 	json_t *items = json_array();
 	int64_t total = 0;
 	int rc;
@@ -702,36 +752,35 @@ vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const c
 		json_decref(items);
 		return mm_err_input(err, "kind", "choice", "種別が正しくありません", "unknown kind");
 	}
-	if (q && strlen(q) > 100) {
+	if (q && strlen(q) > SEARCH_MAX) {
 		json_decref(items);
 		return mm_err_input(err, "q", "max_length", "検索語が長すぎます", "the search is too long");
 	}
-	snprintf(like, sizeof(like), "%%%s%%", q ? q : "");
-	/* the count and the page share their conditions: $1 kind, $2 state, $3 name pattern */
-#define WHERE " WHERE ($1 = '' OR s.kind = $1) AND ($2 = '' OR s.state = $2) AND ($3 = '%%' OR s.name LIKE $3" \
-	      " OR s.name_kana LIKE $3)"
+	kind = kind && *kind ? kind : NULL;
+	state = state && *state ? state : NULL;
+	q = q && *q ? q : NULL;
+	if (q)
+		like_pattern(q, like);
+	list_where(kind, state, q, where);
 	/* counting a million rows costs more than the page itself: the count stops at COUNT_CAP */
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM mn_subject s" WHERE " LIMIT %d) c",
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM mn_subject s%s LIMIT %d) c", where,
 	    COUNT_CAP + 1);
 	if ((rc = store_prepare(x->st, sql, &s, err)) != 0)
 		goto fail;
-	store_bind_text(s, "$1", kind ? kind : "");
-	store_bind_text(s, "$2", state ? state : "");
-	store_bind_text(s, "$3", like);
+	list_bind(s, kind, state, q ? like : NULL);
 	if ((rc = store_step(s, err)) == STORE_ROW)
 		total = store_col_int(s, 0);
 	store_finalize(s);
 	if (rc < 0)
 		goto fail;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM mn_subject s LEFT JOIN mn_number n ON n.subject_id = s.id" WHERE
-	    " ORDER BY s.id DESC LIMIT %lld OFFSET %lld", SUBJECT_COLS, (long long)per_page,
-	    (long long)((page - 1) * per_page));
-#undef WHERE
+	/* LIMIT and OFFSET bound too: every page of a search is one cached statement */
+	snprintf(sql, sizeof(sql), "SELECT %s FROM mn_subject s LEFT JOIN mn_number n ON n.subject_id = s.id%s"
+	    " ORDER BY s.id DESC LIMIT $4 OFFSET $5", SUBJECT_COLS, where);
 	if ((rc = store_prepare(x->st, sql, &s, err)) != 0)
 		goto fail;
-	store_bind_text(s, "$1", kind ? kind : "");
-	store_bind_text(s, "$2", state ? state : "");
-	store_bind_text(s, "$3", like);
+	list_bind(s, kind, state, q ? like : NULL);
+	store_bind_int(s, "$4", per_page);
+	store_bind_int(s, "$5", (page - 1) * per_page);
 	while ((rc = store_step(s, err)) == STORE_ROW)
 		json_array_append_new(items, subject_row(s));
 	store_finalize(s);

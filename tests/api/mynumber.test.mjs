@@ -1175,3 +1175,54 @@ test('mamori mynumber import: every row or none, naming the bad row', () => {
   // nothing of the numbers in the data directory
   for (const f of files(dir)) assertNoNumber(readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8'), [n1, n2, n3, n4, n5], f)
 })
+
+test('the masked list: a search is literal (q=_ or q=% is not a wildcard), filters combine, and every list is audited', async () => {
+  const w = await world(['handler', 'auditor'])
+  const { handler, auditor } = w.who
+  try {
+    const names = ['取引先_一', '取引先%二', '取引先\\三', '取引先 四', '普通 五']
+    const ids = {}
+    for (const name of names)
+      ids[name] = (await subject(handler.c, { kind: 'partner', name, name_kana: 'トリヒキサキ', purposes: ['partner_payment'] })).id
+    const holder = await subject(handler.c, { kind: 'shareholder', name: '株主_六', name_kana: 'カブヌシ', purposes: ['shareholder_dividend'] })
+    const list = async (query) => {
+      const r = await auditor.c.get(`/api/mynumber/subjects?${query}`)
+      assert.equal(r.status, 200, `${query}: ${r.text}`)
+      return r.body
+    }
+    const found = async (query) => (await list(query)).items.map((s) => s.name).sort()
+    const listedBefore = Number(sql(w.dir, "SELECT count(*) FROM audit_event WHERE action = 'mynumber.list';"))
+
+    assert.equal((await list('')).total, 6)
+    // LIKE's wildcards and its escape character are searched for as themselves
+    assert.deepEqual(await found(`q=${encodeURIComponent('_')}`), ['取引先_一', '株主_六'])
+    assert.deepEqual(await found(`q=${encodeURIComponent('%')}`), ['取引先%二'])
+    assert.deepEqual(await found(`q=${encodeURIComponent('\\')}`), ['取引先\\三'])
+    assert.deepEqual(await found(`q=${encodeURIComponent('先_')}`), ['取引先_一'])
+    assert.deepEqual(await found(`q=${encodeURIComponent('取引先%')}`), ['取引先%二'])
+    assert.deepEqual(await found(`q=${encodeURIComponent('%%')}`), [])
+    assert.equal((await list(`q=${encodeURIComponent('_')}`)).total, 2)
+    // an ordinary search, the reading (name_kana), and text that looks like SQL
+    assert.deepEqual(await found(`q=${encodeURIComponent('取引先')}`), ['取引先 四', '取引先%二', '取引先\\三', '取引先_一'])
+    assert.deepEqual(await found(`q=${encodeURIComponent('カブヌシ')}`), ['株主_六'])
+    assert.deepEqual(await found(`q=${encodeURIComponent("' OR 1=1 --")}`), [])
+    // the filters, alone and together, and pages
+    assert.deepEqual(await found('kind=shareholder'), ['株主_六'])
+    assert.deepEqual(await found(`kind=partner&q=${encodeURIComponent('_')}`), ['取引先_一'])
+    assert.deepEqual(await found(`kind=shareholder&state=active&q=${encodeURIComponent('株主')}`), ['株主_六'])
+    assert.equal((await list('state=active')).total, 6)
+    assert.equal((await list('state=deleted')).total, 0)
+    assert.equal((await list('kind=partner&state=deleted')).total, 0)
+    let l = await list('kind=partner&per_page=2&page=2')
+    assert.equal(l.total, 5)
+    assert.deepEqual(l.items.map((s) => s.id), [ids['取引先\\三'], ids['取引先%二']])
+    l = await list('per_page=2&page=1')
+    assert.deepEqual(l.items.map((s) => s.id), [holder.id, ids['普通 五']])
+    // every list above wrote its audit event
+    assert.equal(Number(sql(w.dir, "SELECT count(*) FROM audit_event WHERE action = 'mynumber.list';")) - listedBefore, 19)
+    assert.equal((await auditor.c.get('/api/mynumber/subjects?kind=robot')).status, 422)
+    assert.equal((await auditor.c.get(`/api/mynumber/subjects?q=${'あ'.repeat(40)}`)).status, 422)
+  } finally {
+    await w.stop()
+  }
+})
