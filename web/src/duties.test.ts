@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import {
   countByState,
   dueDay,
-  dutyOfTarget,
   groupByDay,
   japanDate,
   mayComplete,
@@ -11,6 +10,7 @@ import {
   stateFilterOf,
   stateInfo,
   targetHref,
+  violationOwners,
   type Duty,
 } from './duties'
 import { en, ja } from './i18n'
@@ -112,10 +112,12 @@ describe('links and who may complete', () => {
     expect(targetHref({ type: 'account', id: 2, title: 'sato' })).toBe('#/admin/accounts')
     expect(targetHref(undefined)).toBeUndefined()
   })
-  it('finds the calendar duty of a violation by its record', () => {
-    const ret = duty('takeout_return', '2027-04-11', 'overdue', { kind: 'deadline', owner: 'employee', target: { register: 'takeouts', id: 3, title: 'T-001' } })
-    expect(dutyOfTarget([duty('log_review', '2027-05-01'), ret], { register: 'takeouts', id: 3, title: 'T-001' })).toBe(ret)
-    expect(dutyOfTarget([ret], { register: 'keys', id: 3, title: 'K' })).toBeUndefined()
+  it('names the owner roles of a violation from the check, none when the profile names none', () => {
+    expect(violationOwners({ owner: 'dept_head', owners: ['dept_head'] })).toEqual(['dept_head'])
+    expect(violationOwners({ owner: 'ceo', owners: ['ceo', 'security_officer'] })).toEqual(['ceo', 'security_officer'])
+    expect(violationOwners({ owner: 'sysadmin' })).toEqual(['sysadmin'])
+    expect(violationOwners({ owner: null, owners: [] })).toEqual([])
+    expect(violationOwners({})).toEqual([])
   })
   it('offers the completion to the owner role or the security officer, with duties.complete, for periodic duties', () => {
     const p = new Set(['duties.complete'])

@@ -27,7 +27,23 @@ export type Duty = {
   last_completion?: Completion | null
 }
 
-export type Violation = { code: string; title: string; title_en: string; message: string; message_en: string; source: string; target: Target }
+/** A violation, with the role(s) that must put it right and where the profile says so. */
+export type Violation = {
+  code: string
+  title: string
+  title_en: string
+  message: string
+  message_en: string
+  source: string
+  target: Target
+  /** the first owner role, or null when the profile names none */
+  owner?: string | null
+  owner_label?: string
+  owners?: string[]
+  /** "[violation] screen_lock" */
+  owner_key?: string
+  owner_source?: string
+}
 
 export type DutiesList = { at: string; items: Duty[]; hidden: number }
 export type CheckResult = { checked_at: string; today: string; duties: Duty[]; violations: Violation[]; hidden: number; findings: number }
@@ -147,9 +163,11 @@ export function dutyKey(d: Duty): string {
   return d.target ? `${d.code}:${d.target.register ?? d.target.type}:${d.target.id}` : d.code
 }
 
-/** The calendar duty about the same record as a violation (an overdue return, an evaluation…). */
-export function dutyOfTarget(items: readonly Duty[], t: Target): Duty | undefined {
-  return items.find((d) => d.target && d.target.id === t.id && (d.target.register ?? d.target.type) === (t.register ?? t.type))
+
+/** The role keys that must put a violation right (none when the profile names none). */
+export function violationOwners(v: Pick<Violation, 'owner' | 'owners'>): string[] {
+  if (v.owners && v.owners.length > 0) return v.owners
+  return v.owner ? [v.owner] : []
 }
 
 /** May this account record a completion (the server decides: duties.complete and the owner or the officer)? */

@@ -22,10 +22,10 @@ import {
 } from 'smarthr-ui'
 import { LoadError, Page } from '../components'
 import { useApp } from '../context'
-import { countByState, dutyKey, dutyOfTarget, japanDate, targetHref, type CheckResult, type DutiesList } from '../duties'
+import { countByState, dutyKey, japanDate, targetHref, type CheckResult, type DutiesList } from '../duties'
 import { formatDate, formatDateTime, formatWarekiYear } from '../format'
 import { fmt, type Messages } from '../i18n'
-import { CalendarCard, DueText, useOwnerLabel } from './Duties'
+import { CalendarCard, DueText, useOwnerLabel, useViolationOwnerLabel } from './Duties'
 import { useGet } from './Ledgers'
 
 type Health = { status: string; version?: string; schema?: number }
@@ -90,6 +90,7 @@ function CheckView({ check }: { check: ReturnType<typeof useGet<CheckResult>> })
   const { t, lang, permissions } = useApp()
   const duties = useGet<DutiesList>(permissions.has('duties.read') ? '/api/duties' : null)
   const ownerLabel = useOwnerLabel()
+  const violationOwner = useViolationOwnerLabel()
   if (check.error !== null && check.data === null) return <LoadError error={check.error} retry={check.reload} />
   if (check.data === null) return <Loader size="s" text={t.loading} />
   const c = check.data
@@ -140,7 +141,6 @@ function CheckView({ check }: { check: ReturnType<typeof useGet<CheckResult>> })
                   <tbody>
                     {c.violations.map((v, i) => {
                       const href = targetHref(v.target)
-                      const owner = dutyOfTarget(items, v.target)
                       return (
                         <tr key={`v${i}`} className="finding" data-kind="violation" data-code={v.code}>
                           <Td className="nowrap">
@@ -151,7 +151,9 @@ function CheckView({ check }: { check: ReturnType<typeof useGet<CheckResult>> })
                             <div className="muted small">{lang === 'ja' ? v.message : v.message_en}</div>
                           </Td>
                           <Td className="finding-source">{v.source}</Td>
-                          <Td className="nowrap">{owner ? ownerLabel(owner) : '—'}</Td>
+                          <Td className="nowrap finding-owner" title={v.owner_source || undefined}>
+                            {violationOwner(v)}
+                          </Td>
                           <Td className="nowrap">{href ? <a href={href}>{v.target.title || `#${v.target.id}`}</a> : v.target.title || '—'}</Td>
                         </tr>
                       )

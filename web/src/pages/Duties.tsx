@@ -39,8 +39,10 @@ import {
   stateFilterOf,
   stateInfo,
   targetHref,
+  violationOwners,
   type Duty,
   type DutiesList,
+  type Violation,
   type YearMonth,
 } from '../duties'
 import { fieldErrors, isoDateToDisplay, type FieldErrors } from '../forms'
@@ -85,6 +87,17 @@ export function dutyTitle(d: Duty, lang: string): string {
 export function useOwnerLabel(): (d: Pick<Duty, 'owner' | 'owner_label'>) => string {
   const { roles, lang } = useApp()
   return (d) => (roles.some((r) => r.key === d.owner) ? roleLabel(d.owner, roles, lang) : lang === 'ja' ? d.owner_label : d.owner)
+}
+
+/** The owner roles of a violation as the UI names them ('—' when the profile names none). */
+export function useViolationOwnerLabel(): (v: Violation) => string {
+  const { roles, lang } = useApp()
+  return (v) => {
+    const keys = violationOwners(v)
+    if (keys.length === 0) return '—'
+    if (lang === 'ja' && keys.some((k) => !roles.some((r) => r.key === k)) && v.owner_label) return v.owner_label
+    return keys.map((k) => roleLabel(k, roles, lang)).join(lang === 'ja' ? '、' : ', ')
+  }
 }
 
 // ---- the month calendar ----
