@@ -559,8 +559,32 @@ vault_identity_check(struct vault_ctx *x, int64_t id, json_t *in, json_t **error
 #define COUNT_CAP 10000 /* totals above this show as "10,000 or more" */
 #define SEARCH_MAX 100  /* bytes of a search */
 
+/* The subject's purposes come with its row, as codes separated by spaces: one statement per page, not one per subject. */
 static const char SUBJECT_COLS[] = "s.id, s.kind, s.person_id, s.parent_id, s.name, s.name_kana, s.relation,"
-    " s.use_ended_on, s.retention_end, s.state, s.stub, s.created_at, s.updated_at, n.kind, n.tail";
+    " s.use_ended_on, s.retention_end, s.state, s.stub, s.created_at, s.updated_at, n.kind, n.tail,"
+    " (SELECT group_concat(p.purpose, ' ') FROM mn_subject_purpose p WHERE p.subject_id = s.id)";
+
+/* Appends the purpose codes of a subject row (column 15), in order, to the array purposes. */
+static void
+row_purposes(struct store_stmt *s, json_t *purposes)
+{
+	const char *list = store_col_text(s, 15);
+	char code[64];
+
+	while (list && *list) {
+		size_t n = strcspn(list, " ");
+		size_t at = 0;
+		if (n > 0 && n < sizeof(code)) {
+			memcpy(code, list, n);
+			code[n] = '\0';
+			/* codes are few (at most the catalogue's six): keep them sorted by insertion */
+			while (at < json_array_size(purposes) && strcmp(json_string_value(json_array_get(purposes, at)), code) < 0)
+				at++;
+			json_array_insert_new(purposes, at, json_string(code));
+		}
+		list += n + (list[n] == ' ');
+	}
+}
 
 static json_t *
 subject_row(struct store_stmt *s)
@@ -590,48 +614,27 @@ subject_row(struct store_stmt *s)
 		json_object_set_new(o, "masked", json_null());
 	}
 	json_object_set_new(o, "purposes", json_array());
+	row_purposes(s, json_object_get(o, "purposes"));
 	return o;
 }
 
-/* Fills purposes (and identity checks when detail) of the subjects in items. */
+/* The identity checks (本人確認) of subject o, as its identity_checks. */
 static int
-fill(struct store *st, json_t *items, int detail, struct mm_err *err)
+fill_checks(struct store *st, json_t *o, struct mm_err *err)
 {
-	struct store_stmt *s = NULL, *c = NULL;
-	size_t i;
-	json_t *o;
+	struct store_stmt *c;
+	json_t *checks = json_array();
 	int rc;
 
-	if ((rc = store_prepare(st, "SELECT purpose FROM mn_subject_purpose WHERE subject_id = $1 ORDER BY purpose", &s,
-	    err)) != 0)
+	json_object_set_new(o, "identity_checks", checks);
+	if ((rc = store_prepare(st, "SELECT number_document, identity_document, checked_by, checked_at"
+	    " FROM mn_identity_check WHERE subject_id = $1 ORDER BY id", &c, err)) != 0)
 		return rc;
-	if (detail && (rc = store_prepare(st, "SELECT number_document, identity_document, checked_by, checked_at"
-	    " FROM mn_identity_check WHERE subject_id = $1 ORDER BY id", &c, err)) != 0) {
-		store_finalize(s);
-		return rc;
-	}
-	json_array_foreach(items, i, o) {
-		int64_t id = json_integer_value(json_object_get(o, "id"));
-		store_reset(s);
-		store_bind_int(s, "$1", id);
-		while ((rc = store_step(s, err)) == STORE_ROW)
-			json_array_append_new(json_object_get(o, "purposes"), json_string(store_col_text(s, 0)));
-		if (rc < 0)
-			break;
-		if (detail) {
-			json_t *checks = json_array();
-			store_reset(c);
-			store_bind_int(c, "$1", id);
-			while ((rc = store_step(c, err)) == STORE_ROW)
-				json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s}", "number_document",
-				    store_col_text(c, 0), "identity_document", store_col_text(c, 1), "checked_by",
-				    store_col_text(c, 2), "checked_at", store_col_text(c, 3)));
-			json_object_set_new(o, "identity_checks", checks);
-			if (rc < 0)
-				break;
-		}
-	}
-	store_finalize(s);
+	store_bind_int(c, "$1", json_integer_value(json_object_get(o, "id")));
+	while ((rc = store_step(c, err)) == STORE_ROW)
+		json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s}", "number_document", store_col_text(c, 0),
+		    "identity_document", store_col_text(c, 1), "checked_by", store_col_text(c, 2), "checked_at",
+		    store_col_text(c, 3)));
 	store_finalize(c);
 	return rc < 0 ? rc : 0;
 }
@@ -644,8 +647,7 @@ int
 vault_subject_get(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *err)
 {
 	struct store_stmt *s;
-	char sql[512];
-	json_t *items;
+	char sql[640];
 	int quiet = id < 0, rc;
 
 	*out = NULL;
@@ -663,9 +665,7 @@ vault_subject_get(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *
 		return mm_err_set(err, MM_ENOTFOUND, "id", "no subject %lld", (long long)id);
 	if (rc < 0)
 		return rc;
-	items = json_pack("[O]", *out);
-	rc = fill(x->st, items, 1, err);
-	json_decref(items);
+	rc = fill_checks(x->st, *out, err);
 	if (rc == 0 && !quiet) {
 		if ((rc = store_begin(x->st, err)) == 0 &&
 		    (rc = vault_audit(x, "mynumber.view", id, AUDIT_READ, NULL, NULL, err)) == 0)
@@ -762,9 +762,16 @@ vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const c
 	if (q)
 		like_pattern(q, like);
 	list_where(kind, state, q, where);
-	/* counting a million rows costs more than the page itself: the count stops at COUNT_CAP */
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM mn_subject s%s LIMIT %d) c", where,
-	    COUNT_CAP + 1);
+	/*
+	 * Without a search the total is read from the kept counts (mn_subject_count, schema 8). A search
+	 * counts its matches, and since counting a million rows costs more than the page itself, the count
+	 * stops at COUNT_CAP.
+	 */
+	if (q)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM mn_subject s%s LIMIT %d) c", where,
+		    COUNT_CAP + 1);
+	else
+		snprintf(sql, sizeof(sql), "SELECT coalesce(sum(s.n), 0) FROM mn_subject_count s%s", where);
 	if ((rc = store_prepare(x->st, sql, &s, err)) != 0)
 		goto fail;
 	list_bind(s, kind, state, q ? like : NULL);
@@ -784,7 +791,7 @@ vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const c
 	while ((rc = store_step(s, err)) == STORE_ROW)
 		json_array_append_new(items, subject_row(s));
 	store_finalize(s);
-	if (rc < 0 || (rc = fill(x->st, items, 0, err)) != 0)
+	if (rc < 0)
 		goto fail;
 	if ((rc = store_begin(x->st, err)) != 0)
 		goto fail;

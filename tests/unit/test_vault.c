@@ -322,6 +322,16 @@ accepted(struct store *st, const char *sql_fmt, const char *value)
 	return rc == 0;
 }
 
+/* 1 when mn_subject_count holds the number of subjects of every kind and state (and no other). */
+static int
+counts_kept(struct store *st)
+{
+	return unit_query_int(st, "SELECT count(*) FROM (SELECT kind, state, count(*) FROM mn_subject GROUP BY kind, state"
+	           " EXCEPT SELECT kind, state, n FROM mn_subject_count WHERE n > 0)") == 0 &&
+	    unit_query_int(st, "SELECT count(*) FROM (SELECT kind, state, n FROM mn_subject_count WHERE n <> 0"
+	        " EXCEPT SELECT kind, state, count(*) FROM mn_subject GROUP BY kind, state)") == 0;
+}
+
 static void
 test_schema_8_keeps_every_row_and_allows_the_same_values(void **state)
 {
@@ -383,6 +393,17 @@ test_schema_8_keeps_every_row_and_allows_the_same_values(void **state)
 	unit_exec(st, "INSERT INTO mn_subject (kind, name, created_at, created_by, updated_at, updated_by) VALUES"
 	    " ('partner', '新規', 't', 'a', 't', 'a')");
 	assert_int_equal(unit_query_int(st, "SELECT max(id) FROM mn_subject"), 41);
+	/* the kept counts start from the rows there were and follow every change */
+	assert_true(counts_kept(st));
+	assert_int_equal(unit_query_int(st, "SELECT sum(n) FROM mn_subject_count"), 4);
+	unit_exec(st, "UPDATE mn_subject SET state = 'deletion_requested' WHERE id = 41");
+	assert_true(counts_kept(st));
+	unit_exec(st, "UPDATE mn_subject SET name = '改名' WHERE id = 41");
+	unit_exec(st, "UPDATE mn_subject SET state = 'deleted', stub = '0000' WHERE id = 41");
+	assert_true(counts_kept(st));
+	unit_exec(st, "DELETE FROM mn_subject WHERE id = 41");
+	assert_true(counts_kept(st));
+	assert_int_equal(unit_query_int(st, "SELECT sum(n) FROM mn_subject_count"), 3);
 	/* a subject's children still need their subject */
 	assert_int_not_equal(store_exec(st, "INSERT INTO mn_identity_check (subject_id, number_document,"
 	    " identity_document, checked_by, checked_at) VALUES (99, 'a', 'b', 'c', 'd')", NULL), 0);

@@ -15,6 +15,10 @@
 -- mn_subject counts them off again. COMMIT fails, and the migration changes nothing, unless every
 -- child finds its parent again. The child keys get the indexes those checks (and the subject's
 -- detail page, for mn_identity_check) need.
+--
+-- The masked list shows how many subjects there are (of a kind, in a state). Counting them took
+-- longer than reading the page itself once there are many; mn_subject_count keeps the numbers, kept
+-- by triggers in the same transaction as every change of mn_subject.
 
 PRAGMA defer_foreign_keys = ON;
 
@@ -180,6 +184,31 @@ SELECT id, kind, person_id, parent_id, name, name_kana, relation, use_ended_on, 
 DROP TABLE mn_subject_0008;
 CREATE INDEX mn_subject_kind ON mn_subject (kind, id);
 CREATE INDEX mn_subject_name ON mn_subject (name);
+
+-- The number of subjects of each kind in each state.
+CREATE TABLE mn_subject_count (
+	kind TEXT NOT NULL,
+	state TEXT NOT NULL,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (kind, state)
+) STRICT, WITHOUT ROWID;
+INSERT INTO mn_subject_count (kind, state, n) SELECT kind, state, count(*) FROM mn_subject GROUP BY kind, state;
+CREATE TRIGGER mn_subject_count_insert AFTER INSERT ON mn_subject
+BEGIN
+	INSERT INTO mn_subject_count (kind, state, n) VALUES (new.kind, new.state, 1)
+		ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER mn_subject_count_update AFTER UPDATE OF kind, state ON mn_subject
+	WHEN old.kind <> new.kind OR old.state <> new.state
+BEGIN
+	UPDATE mn_subject_count SET n = n - 1 WHERE kind = old.kind AND state = old.state;
+	INSERT INTO mn_subject_count (kind, state, n) VALUES (new.kind, new.state, 1)
+		ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER mn_subject_count_delete AFTER DELETE ON mn_subject
+BEGIN
+	UPDATE mn_subject_count SET n = n - 1 WHERE kind = old.kind AND state = old.state;
+END;
 
 UPDATE sqlite_sequence SET seq = (SELECT s.seq FROM seq_0008 s WHERE s.name = sqlite_sequence.name)
 	WHERE name IN (SELECT name FROM seq_0008);
