@@ -95,7 +95,7 @@ test('an account asked for through the form is issued on the CEO\'s approval; th
   // ---- the department head: 新しい申請, アカウント発行 ----
   const d = await openApprovals(server, dept_head, clock)
   const dm = d.page.getByRole('main')
-  await dm.getByRole('button', { name: '新しい申請' }).click()
+  await dm.getByRole('link', { name: '新しい申請' }).click()
   await d.page.getByRole('heading', { level: 1, name: '新しい申請' }).waitFor()
   const form = d.page.getByRole('form', { name: '新しい申請' })
   const type = form.getByLabel(named('申請の種類'))
@@ -184,7 +184,7 @@ test('IT staff ask for the My Number list through the form; the manager\'s appro
   // ---- the sysadmin asks ----
   const s = await openApprovals(server, sysadmin, clock)
   const sm = s.page.getByRole('main')
-  await sm.getByRole('button', { name: '新しい申請' }).click()
+  await sm.getByRole('link', { name: '新しい申請' }).click()
   const form = s.page.getByRole('form', { name: '新しい申請' })
   await form.getByLabel(named('申請の種類')).selectOption({ label: 'IT担当者の特定個人情報へのアクセス' })
   const route = form.locator('.approval-route[data-type="mynumber_it_access"]')

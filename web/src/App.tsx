@@ -8,7 +8,7 @@ import { IdleTimer, type IdlePhase } from './idle'
 import { IdleWarning } from './IdleWarning'
 import { applyLangToDocument, catalogues, storeLang, type Lang, type MessageKey } from './i18n'
 import { AccountsPage } from './pages/Accounts'
-import { ApprovalPage, ApprovalsPage } from './pages/Approvals'
+import { ApprovalPage, ApprovalsPage, NewRequestPage } from './pages/Approvals'
 import { ComingSoonPage, DashboardPage, ForbiddenPage } from './pages/Dashboard'
 import { DutiesPage } from './pages/Duties'
 import { LoginPage, type LoginNotice } from './pages/Login'
@@ -345,6 +345,8 @@ function RoutePage({ route, permissions, rolesLoaded }: { route: Route; permissi
       return <ApprovalsPage />
     case 'approval':
       return <ApprovalPage key={route.id} id={route.id} />
+    case 'approvalNew':
+      return <NewRequestPage />
     case 'duties':
       return <DutiesPage query={route.query} />
     case 'password':

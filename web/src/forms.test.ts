@@ -11,6 +11,7 @@ import {
   PERSON_FIELDS,
   personBody,
   ruleRows,
+  saveErrors,
   svgDataUri,
 } from './forms'
 import { fmt } from './i18n'
@@ -37,6 +38,14 @@ describe('field errors', () => {
   })
   it('has nothing for other errors', () => {
     expect(fieldErrors(new Error('x'), 'ja')).toEqual({})
+  })
+  it('after a failed save: fields with a summary above, or the fallback alone', () => {
+    const only = new ApiError(422, { status: 422, title: 'x', errors: [{ field: 'name_kana', rule: 'kana', message: 'm', message_ja: 'カナで' }] })
+    expect(saveErrors(only, 'ja', PERSON_FIELDS, 'だめ', '入力を確認')).toEqual({ name_kana: ['カナで'], '': ['入力を確認'] })
+    // an error that names no known field keeps its own text above the form
+    expect(saveErrors(problem422, 'ja', PERSON_FIELDS, 'だめ', '入力を確認')['']).toEqual(['nonsense: この項目はありません'])
+    expect(saveErrors(new ApiError(422, { status: 422, title: 'x' }), 'ja', PERSON_FIELDS, 'だめ', '入力を確認')).toEqual({ '': ['だめ'] })
+    expect(saveErrors(new ApiError(403, { status: 403, title: 'x' }), 'ja', PERSON_FIELDS, 'だめ', '入力を確認')).toEqual({ '': ['だめ'] })
   })
   it('finds the first invalid field in form order, not in server order', () => {
     const e = fieldErrors(problem422, 'ja', PERSON_FIELDS)

@@ -1,6 +1,6 @@
 // Helpers for forms: the server's field errors in the UI language, the first invalid field, the
 // second-factor secret for reading aloud, the QR code as an <img> source. Pure; see forms.test.ts.
-import { ApiError, type FieldError } from './api'
+import { ApiError, isApiError, type FieldError } from './api'
 import type { PasswordRule, PasswordRuleCheck, Person } from './auth'
 import type { Lang } from './i18n'
 
@@ -24,6 +24,17 @@ export function fieldErrors(err: unknown, lang: Lang, known?: readonly string[])
     ;(out[key] ??= []).push(errorText(e, lang))
   }
   return out
+}
+
+/**
+ * What a form shows after a failed save: a 422's errors by field, with `summary` above the form
+ * when a field has one; anything else (or a 422 naming no field) as `fallback` above the form.
+ */
+export function saveErrors(err: unknown, lang: Lang, known: readonly string[], fallback: string, summary: string): FieldErrors {
+  const fe = isApiError(err, 422) ? fieldErrors(err, lang, known) : {}
+  if (Object.keys(fe).length === 0) return { '': [fallback] }
+  if (!fe['']) fe[''] = [summary]
+  return fe
 }
 
 /** The first field, in form order, that has an error. */

@@ -2,7 +2,7 @@
 import type { MessageKey } from './i18n'
 
 export type Route =
-  | { page: 'dashboard' | 'approvals' | 'ledgers' | 'password' | 'people' | 'personNew' | 'accounts' }
+  | { page: 'dashboard' | 'approvals' | 'approvalNew' | 'ledgers' | 'password' | 'people' | 'personNew' | 'accounts' }
   // やること: the duties calendar, its state filter in `query` (state=overdue)
   | { page: 'duties'; query: string }
   | { page: 'personEdit'; id: number }
@@ -52,6 +52,7 @@ export function sectionOf(page: Page): Page {
     case 'mynumberSubject':
       return 'mynumber'
     case 'approval':
+    case 'approvalNew':
       return 'approvals'
     default:
       return page
@@ -94,6 +95,7 @@ export function routeFromHash(hash: string): Route {
     if (b === 'accounts') return { page: 'accounts' }
     return { page: 'dashboard' }
   }
+  if (a === 'approvals' && b === 'new' && parts.length === 2) return { page: 'approvalNew' }
   if (a === 'approvals' && b !== undefined) return ID.test(b) && parts.length === 2 ? { page: 'approval', id: Number(b) } : { page: 'approvals' }
   if (a === 'duties') return { page: 'duties', query: parts.length === 1 ? query : '' }
   const simple = ['dashboard', 'approvals', 'ledgers', 'password'] as const
@@ -126,6 +128,8 @@ export function hashOf(r: Route): string {
       return `#/mynumber/subjects/${r.id}`
     case 'approval':
       return `#/approvals/${r.id}`
+    case 'approvalNew':
+      return '#/approvals/new'
     case 'duties':
       return r.query ? `#/duties?${r.query}` : '#/duties'
     default:

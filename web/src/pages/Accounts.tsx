@@ -427,7 +427,8 @@ function IssueDialog({ onClose, onIssued }: { onClose: () => void; onIssued: (lo
   )
 }
 
-function RoleChoices({
+/** The roles as checkboxes (the first has id, the others id-KEY). */
+export function RoleChoices({
   id,
   roles,
   chosen,

@@ -7,13 +7,12 @@
 // account shows its one-time password to the approver, once.
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import {
+  AnchorButton,
   Base,
   Button,
-  Checkbox,
   Cluster,
   DefinitionList,
   DefinitionListItem,
-  Fieldset,
   FormControl,
   Heading,
   InformationPanel,
@@ -59,9 +58,10 @@ import {
 import { roleLabel, type Person } from '../auth'
 import { CopyButton, errorMessage, FormErrorSummary, LoadError, Page, useFocusFirstInvalid } from '../components'
 import { useApp } from '../context'
-import { fieldErrors, type FieldErrors } from '../forms'
+import { fieldErrors, saveErrors, type FieldErrors } from '../forms'
 import { formatDateTime } from '../format'
 import { fmt } from '../i18n'
+import { RoleChoices } from './Accounts'
 import { DueText } from './Duties'
 import { useGet } from './Ledgers'
 
@@ -101,17 +101,15 @@ function OverdueMark() {
 export function ApprovalsPage() {
   const { t, permissions } = useApp()
   const [box, setBox] = useState<Box>('inbox')
-  const [asking, setAsking] = useState(false)
   const boxes: Box[] = permissions.has('approvals.all') ? ['inbox', 'mine', 'all'] : ['inbox', 'mine']
   const label = (b: Box) => (b === 'inbox' ? t.apInbox : b === 'mine' ? t.apMine : t.apAll)
-  if (asking) return <NewRequest onCancel={() => setAsking(false)} />
   return (
     <Page
       title={t.navApprovals}
       actions={
-        <Button variant="primary" size="s" onClick={() => setAsking(true)}>
+        <AnchorButton variant="primary" size="s" href="#/approvals/new">
           {t.apNew}
-        </Button>
+        </AnchorButton>
       }
     >
       <Text as="p">{t.apLead}</Text>
@@ -488,6 +486,11 @@ function DecideForm({ id, onDone }: { id: number; onDone: (decision: string, res
 
 const newId = (f: string) => `ap-new-${f}`
 
+/** #/approvals/new: the form of a new request. */
+export function NewRequestPage() {
+  return <NewRequest onCancel={() => (window.location.hash = '#/approvals')} />
+}
+
 /** The form of a new request; sent, it leads to the request's page. */
 function NewRequest({ onCancel }: { onCancel: () => void }) {
   const { t, lang, roles, permissions, notify } = useApp()
@@ -537,10 +540,7 @@ function NewRequest({ onCancel }: { onCancel: () => void }) {
       notify((m) => m.apRequested, 'success', `#/approvals/${r.id}`)
     } catch (e) {
       setBusy(false)
-      const fe = isApiError(e, 422) ? fieldErrors(e, lang, order) : { '': [errorMessage(e, t, lang)] }
-      if (Object.keys(fe).length === 0) fe[''] = [errorMessage(e, t, lang)]
-      if (Object.keys(fe).some((k) => k !== '') && !fe['']) fe[''] = [t.formHasErrors]
-      setErrors(fe)
+      setErrors(saveErrors(e, lang, order, errorMessage(e, t, lang), t.formHasErrors))
       setAttempt((n) => n + 1)
     }
   }
@@ -674,23 +674,7 @@ function NewRequest({ onCancel }: { onCancel: () => void }) {
                   <FormControl label={{ text: t.login, htmlFor: newId('login') }} statusLabels={<RequiredLabel />} helpMessage={t.issueLoginHelp} errorMessages={errors.login}>
                     <Input id={newId('login')} autoComplete="off" autoCapitalize="none" spellCheck={false} value={form.login} onChange={(e) => set('login', e.target.value)} width="16em" />
                   </FormControl>
-                  <Fieldset legend={t.roles} errorMessages={errors.roles}>
-                    <div className="role-choices">
-                      {roles.map((r, i) => (
-                        <Checkbox
-                          key={r.key}
-                          id={i === 0 ? newId('roles') : `${newId('roles')}-${r.key}`}
-                          name="roles"
-                          value={r.key}
-                          checked={form.roles.includes(r.key)}
-                          onChange={(e) => set('roles', e.target.checked ? [...form.roles, r.key] : form.roles.filter((k) => k !== r.key))}
-                        >
-                          {lang === 'ja' ? r.label : r.label_en}
-                          {r.privileged && <span className="muted small">（{t.privilegedRole}）</span>}
-                        </Checkbox>
-                      ))}
-                    </div>
-                  </Fieldset>
+                  <RoleChoices id={newId('roles')} roles={roles} chosen={form.roles} setChosen={(r) => set('roles', r)} errors={errors.roles} lang={lang} />
                 </Stack>
               </Section>
             )}

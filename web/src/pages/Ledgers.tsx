@@ -35,7 +35,7 @@ import { api, isApiError, type FieldError } from '../api'
 import type { Person } from '../auth'
 import { errorMessage, FormErrorSummary, LoadError, Page, useFocusFirstInvalid } from '../components'
 import { useApp } from '../context'
-import { errorText, fieldErrors, type FieldErrors } from '../forms'
+import { errorText, saveErrors, type FieldErrors } from '../forms'
 import { formatDateTime } from '../format'
 import { fmt, type Lang, type Messages } from '../i18n'
 import {
@@ -696,10 +696,7 @@ function RecordForm({
       }
     } catch (e) {
       setBusy(false)
-      const fe = isApiError(e, 422) ? fieldErrors(e, lang, order) : { '': [errorMessage(e, t, lang)] }
-      if (Object.keys(fe).length === 0) fe[''] = [errorMessage(e, t, lang)]
-      if (Object.keys(fe).some((k) => k !== '') && !fe['']) fe[''] = [t.formHasErrors]
-      setErrors(fe)
+      setErrors(saveErrors(e, lang, order, errorMessage(e, t, lang), t.formHasErrors))
       setAttempt((n) => n + 1)
     }
   }

@@ -24,7 +24,7 @@ import { errorMessage, FormErrorSummary, LoadError, Page, useFocusFirstInvalid }
 import { useApp } from '../context'
 import {
   emptyPerson,
-  fieldErrors,
+  saveErrors,
   isoDateToDisplay,
   PERSON_FIELDS,
   personBody,
@@ -240,10 +240,7 @@ export function PersonFormPage({ id }: { id?: number }) {
       }
     } catch (e) {
       setBusy(false)
-      const fe = isApiError(e, 422) ? fieldErrors(e, lang, PERSON_FIELDS) : { '': [errorMessage(e, t, lang)] }
-      if (Object.keys(fe).length === 0) fe[''] = [errorMessage(e, t, lang)]
-      if (Object.keys(fe).some((k) => k !== '') && !fe['']) fe[''] = [t.formHasErrors]
-      setErrors(fe)
+      setErrors(saveErrors(e, lang, PERSON_FIELDS, errorMessage(e, t, lang), t.formHasErrors))
       setAttempt((n) => n + 1)
     }
   }
