@@ -1,8 +1,10 @@
 /*
- * E-mail reminders of due and overdue duties and of violations (docs/internals/reminders.md): one
- * message per account, in Japanese, each item with the regulation it comes from.
+ * E-mail reminders of due and overdue duties, of violations and of the requests waiting for the
+ * account's decision (docs/internals/reminders.md): one message per account, in Japanese, each item
+ * with the regulation it comes from.
  */
 #include "workflow/internal.h"
+#include "workflow/approvals.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/log.h"
@@ -18,6 +20,7 @@
 #define RECIPIENTS_MAX 10000
 #define PASSWORD_FILE "keys/smtp.password"
 #define PASSWORD_MAX 1024
+#define INBOX_LISTED 30 /* requests listed by name in one message; the rest are counted */
 
 struct recipient {
 	int64_t id;
@@ -180,12 +183,35 @@ put_section(struct mm_buf *b, const char *heading, const struct item *items, siz
 	return count;
 }
 
+/* The requests waiting for the account's decision (its approval inbox). Returns how many. */
+static int
+put_inbox(struct mm_buf *b, const json_t *inbox)
+{
+	const json_t *a;
+	size_t i;
+
+	json_array_foreach(inbox, i, a) {
+		if (i == 0)
+			mm_buf_printf(b, "\n■ 承認待ちの申請\n");
+		if (i == INBOX_LISTED) {
+			mm_buf_printf(b, "・ほか %zu 件\n", json_array_size(inbox) - i);
+			break;
+		}
+		mm_buf_printf(b, "・申請 #%lld %s：%s\n  申請者: %s  期限: %s%s\n",
+		    (long long)json_integer_value(json_object_get(a, "id")), str(a, "type_title"), str(a, "title"),
+		    str(a, "requested_by"), str(a, "due_on")[0] ? str(a, "due_on") : "なし",
+		    json_is_true(json_object_get(a, "overdue")) ? "（期限超過）" : "");
+	}
+	return (int)json_array_size(inbox);
+}
+
 /* The subject and body of one account's message; *count receives the number of items (0: none). */
 static int
-compose(const struct recipient *r, const struct item *items, size_t n, const char *today,
-    char *subject, size_t subject_n, struct mm_buf *body, int *count)
+compose(const struct recipient *r, const struct item *items, size_t n, const json_t *inbox,
+    const char *today, char *subject, size_t subject_n, struct mm_buf *body, int *count)
 {
-	int overdue, due, vio;
+	int overdue, due, vio, wait;
+	char more[48] = "";
 
 	mm_buf_printf(body, "%s 様\n\nmamori（情報セキュリティ管理）からのお知らせです（%s 時点）。\n"
 	    "あなたの役割が担当する、期限を過ぎた・期限が近い義務と、是正が必要な違反は次のとおりです。\n",
@@ -193,12 +219,16 @@ compose(const struct recipient *r, const struct item *items, size_t n, const cha
 	overdue = put_section(body, "期限超過の義務", items, n, r->roles, 0, "overdue");
 	due = put_section(body, "期限間近の義務", items, n, r->roles, 0, "due");
 	vio = put_section(body, "違反", items, n, r->roles, 1, NULL);
+	wait = put_inbox(body, inbox);
 	if (mm_buf_printf(body, "\n実施したら mamori に記録してください（画面の「点検」、または mamori check"
-	        " complete）。\nこのメールは mamori が自動で送信しています（1日1回）。\n") != 0)
+	        " complete）。%s\nこのメールは mamori が自動で送信しています（1日1回）。\n",
+	        wait ? "\n申請は画面の「申請・承認」の承認待ちで判断できます。" : "") != 0)
 		return MM_ETOOBIG;
-	*count = overdue + due + vio;
-	snprintf(subject, subject_n, "[mamori] 期限超過 %d 件・期限間近 %d 件・違反 %d 件（%s）", overdue, due, vio,
-	    today);
+	*count = overdue + due + vio + wait;
+	if (wait)
+		snprintf(more, sizeof(more), "・承認待ち %d 件", wait);
+	snprintf(subject, subject_n, "[mamori] 期限超過 %d 件・期限間近 %d 件・違反 %d 件%s（%s）", overdue, due, vio,
+	    more, today);
 	return 0;
 }
 
@@ -318,10 +348,17 @@ reminders_run(struct mamori *m, struct store *st, const struct mm_actor *who, in
 		const struct recipient *r = &rcpt[i];
 		const char *outcome = "would_send", *error = NULL;
 		struct mm_err send_err = {0};
+		struct principal pr = {.pr_account_id = r->id, .pr_roles = r->roles};
+		json_t *inbox = NULL;
 		int count = 0, sent = 0;
 
+		mm_strlcpy(pr.pr_login, r->login, sizeof(pr.pr_login));
+		if ((rc = approval_list(m, st, &pr, now, APPROVAL_INBOX, &inbox, err)) != 0)
+			goto out;
 		mm_buf_reset(&body);
-		if ((rc = compose(r, items, nitems, today, subject, sizeof(subject), &body, &count)) != 0) {
+		rc = compose(r, items, nitems, inbox, today, subject, sizeof(subject), &body, &count);
+		json_decref(inbox);
+		if (rc != 0) {
 			mm_err_set(err, rc, "", "a reminder is larger than %d bytes", MAIL_BODY_MAX);
 			goto out;
 		}

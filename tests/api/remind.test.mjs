@@ -285,3 +285,34 @@ test('mamori remind: a violation goes to its owner role, and a copy to [mail] vi
     await sink.close()
   }
 })
+
+test('mamori remind: the requests waiting for an account\'s decision are in its message, never its own', async () => {
+  const sink = await smtpSink()
+  const w = await world({ smtp_url: sink.url, from: 'isms@example.co.jp', daily_at: 'unset' })
+  try {
+    // ipa-sme: software installation is permitted by the system administrator (004 ch7 §1.1)
+    const taro = new Client(w.server.url)
+    await firstLogin(taro, w.logins[0], w.passwords[0], w.clock)
+    let r = await taro.post('/api/approvals', { type: 'software_install', subject: '画像編集ソフト', title: '画像編集ソフトの導入', due_on: '2027-04-03' })
+    assert.equal(r.status, 201, r.text)
+    const own = r.body.id
+    const ichiro = new Client(w.server.url)
+    await firstLogin(ichiro, w.logins[2], w.passwords[2], w.clock)
+    r = await ichiro.post('/api/approvals', { type: 'software_install', subject: '研修用ソフト', title: '研修用動画ソフトの導入', due_on: '2027-04-03' })
+    assert.equal(r.status, 201, r.text)
+    const theirs = r.body.id
+    assert.equal(await w.server.stop(), 0, w.server.stderr)
+    w.clock.ms = Date.parse('2027-04-04T09:00:00+09:00')
+    w.clock.write()
+    r = await runAsync(['remind', '--data', w.dir], w.clock.env)
+    assert.equal(r.code, 0, r.stderr)
+    const m = sink.messages.find((x) => x.rcpt[0] === 'taro.yamada@example.co.jp')
+    assert.ok(m, r.stdout)
+    assert.match(m.subject, /承認待ち 1 件/)
+    assert.match(m.body, new RegExp(`■ 承認待ちの申請\\r\\n・申請 #${theirs} ソフトウェアの導入：研修用動画ソフトの導入\\r\\n  申請者: ${w.logins[2]}  期限: 2027-04-03（期限超過）`))
+    assert.ok(!m.body.includes(`申請 #${own} `), 'never one\'s own request')
+    assert.ok(!sink.messages.some((x) => x.rcpt[0] === 'ichiro.suzuki@example.co.jp' && /承認待ち/.test(x.body)), 'only those who may decide')
+  } finally {
+    await sink.close()
+  }
+})
