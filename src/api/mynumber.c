@@ -178,12 +178,9 @@ api_mynumber_identity_check(struct http_ctx *ctx, struct http_request *req, stru
 
 	if (api_id_param(req, 0, res, &id) != 0 || begin(ctx, req, res, PERM_MYNUMBER_COLLECT, &c, &x) != 0)
 		return;
+	/* the check erases the images it confirms in its own transaction (vault_identity_check) */
 	if ((rc = vault_identity_check(&x, id, c.ac_body, &errors, &err)) == 0) {
-		/* the check confirms the images kept for it: they go now (a failure leaves them hidden and the
-		 * next look at the subject's documents erases them) */
-		int64_t purged = 0;
-		struct mm_err e2 = {0};
-		vault_documents_confirmed(&x, id, &purged, &e2);
+		store_flush_log(x.st);
 		rc = vault_subject_get(&x, -id, &out, &err);
 	}
 	reply(res, rc, 201, out, errors, &err);

@@ -286,7 +286,11 @@ add_identity_check(struct vault_ctx *x, int64_t id, json_t *in, json_t *errors, 
 	store_bind_text(s, "$5", when);
 	rc = store_step(s, err);
 	store_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	/* the check confirms the images kept for it: they go in the same transaction (004 ch4 §5) */
+	int64_t purged = 0;
+	return vault_documents_confirmed_in(x, id, &purged, err);
 }
 
 /* Wipes the number a request carried (the JSON string's own memory). */
