@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "crypto/crypto.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -159,6 +161,19 @@ announced_too_big(struct MHD_Connection *conn, size_t max)
 	return *end == '\0' && n > max;
 }
 
+/*
+ * Frees a response body once sent, wiping it first: a body may hold a revealed number or a document
+ * image, which must not linger in freed heap memory (glibc's malloc_usable_size covers the block).
+ */
+static void
+wipe_free(void *body)
+{
+	if (body == NULL)
+		return;
+	mm_wipe(body, malloc_usable_size(body));
+	free(body);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -204,8 +219,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	req->hr_path = url;
 	req->hr_conn = conn;
 	dispatch(sv, req, &res);
-	r = MHD_create_response_from_buffer(res.hs_len, res.hs_body,
-	    res.hs_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+	r = res.hs_static ? MHD_create_response_from_buffer(res.hs_len, res.hs_body, MHD_RESPMEM_PERSISTENT)
+	                  : MHD_create_response_from_buffer_with_free_callback(res.hs_len, res.hs_body, wipe_free);
 	if (r == NULL) {
 		if (!res.hs_static)
 			free(res.hs_body);
