@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { startServer } from '../lib/mamori.mjs'
-import { Client, firstLogin, run, setup, totp } from './client.mjs'
+import { Client, run, setup, totp } from './client.mjs'
 import { sql } from './sql.mjs'
+import { world as shared } from './world.mjs'
 
 // ---- numbers ---------------------------------------------------------------------------------------
 
@@ -71,43 +72,7 @@ const CAST = {
 }
 
 async function world(keys, { start } = {}) {
-  const { dir, admin, clock } = setup()
-  if (start) { clock.ms = Date.parse(start); clock.write() }
-  const w = { dir, clock, who: {} }
-  w.server = await startServer(dir, { env: clock.env })
-  const officer = new Client(w.server.url)
-  const o = await firstLogin(officer, admin.login, admin.password, clock)
-  const me = (await officer.get('/api/session')).body.account
-  w.who.officer = { c: officer, login: admin.login, id: me.id, person: me.person_id, ...o }
-  let n = 0
-  for (const key of keys) {
-    n++
-    const employee_no = `E${String(n).padStart(4, '0')}`
-    const p = await officer.post('/api/people', { employee_no, name: `社員 ${key}`, name_kana: 'シャイン', employment_type: 'regular' })
-    assert.equal(p.status, 201, p.text)
-    const login = `u${n}${key.replace(/_/g, '')}`
-    const a = await officer.post('/api/accounts', { person_id: p.body.id, login, roles: CAST[key] })
-    assert.equal(a.status, 201, a.text)
-    const c = new Client(w.server.url)
-    const f = await firstLogin(c, login, a.body.password, clock)
-    w.who[key] = { c, login, id: a.body.id, person: p.body.id, employee_no, ...f }
-  }
-  // A fresh session (after the clock moved past the idle timeout), with a fresh TOTP step.
-  w.relogin = async (...who) => {
-    for (const key of who.length ? who : Object.keys(w.who)) {
-      const a = w.who[key]
-      clock.advance(30)
-      a.c = new Client(w.server.url)
-      const r = await a.c.login(a.login, a.password, a.secret ? totp(a.secret, clock) : undefined)
-      assert.equal(r.status, 201, `${a.login} signs in again: ${r.text}`)
-    }
-  }
-  w.setClock = (text) => { clock.ms = Date.parse(text); clock.write() }
-  w.stop = async () => {
-    const code = await w.server.stop()
-    assert.equal(code, 0, w.server.stderr)
-  }
-  return w
+  return shared(Object.fromEntries(keys.map((k) => [k, CAST[k]])), { start })
 }
 
 // The manager gives a handler their scope.

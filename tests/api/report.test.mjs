@@ -9,47 +9,16 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { test } from 'node:test'
-import { freshDataDir, startServer } from '../lib/mamori.mjs'
-import { Client, Clock, fastArgon, firstLogin, run, totp } from './client.mjs'
+import { run } from './client.mjs'
 import { sql } from './sql.mjs'
+import { world as shared } from './world.mjs'
 
 // A server made at the test clock's start (2027-04-01 09:00 JST) with the officer and one account
 // per role (as in check.test.mjs).
 async function world(roles) {
-  const dir = freshDataDir()
-  const clock = new Clock(dirname(dir))
-  const made = run(['init', '--data', dir], { env: clock.env })
-  assert.equal(made.code, 0, made.stderr)
-  const admin = { login: made.stdout.match(/^login: (.+)$/m)[1].trim(), password: made.stdout.match(/^password: (.+)$/m)[1].trim() }
-  fastArgon(dir)
-  const w = { dir, clock, who: {} }
-  w.server = await startServer(dir, { env: clock.env })
-  const officer = new Client(w.server.url)
-  w.who.officer = { c: officer, login: admin.login, ...(await firstLogin(officer, admin.login, admin.password, clock)) }
-  let n = 0
-  for (const role of roles) {
-    n++
-    const p = await officer.post('/api/people', { employee_no: `E${String(n).padStart(4, '0')}`, name: `社員 ${n}`, name_kana: 'シャイン', employment_type: 'regular' })
-    assert.equal(p.status, 201, p.text)
-    const login = `u${n}${role.replace(/_/g, '')}`
-    const a = await officer.post('/api/accounts', { person_id: p.body.id, login, roles: [role] })
-    assert.equal(a.status, 201, a.text)
-    const c = new Client(w.server.url)
-    w.who[role] = { c, login, person: p.body.id, account: a.body.id, ...(await firstLogin(c, login, a.body.password, clock)) }
-  }
-  w.at = async (jst) => {
-    clock.ms = Date.parse(`${jst}+09:00`)
-    clock.write()
-    for (const a of Object.values(w.who)) {
-      a.c = new Client(w.server.url)
-      const r = await a.c.login(a.login, a.password, a.secret ? totp(a.secret, clock) : undefined)
-      assert.equal(r.status, 201, `${a.login} at ${jst}: ${r.text}`)
-    }
-  }
-  w.stop = async () => assert.equal(await w.server.stop(), 0, w.server.stderr)
-  return w
+  return shared(roles, { names: Object.fromEntries(roles.map((r, i) => [r, `社員 ${i + 1}`])) })
 }
 
 // A GET with the binary answer kept as bytes.

@@ -46,8 +46,8 @@ export function run(args, { input, env, dataDir } = {}) {
  * `mamori init --data DIR ...extraArgs`; asserts success and returns the
  * one-time admin credentials it prints.
  */
-export function init(dataDir, extraArgs = []) {
-  const r = run(['init', '--data', dataDir, ...extraArgs])
+export function init(dataDir, extraArgs = [], env = undefined) {
+  const r = run(['init', '--data', dataDir, ...extraArgs], env ? { env } : undefined)
   assert.equal(r.code, 0, `mamori init failed (exit ${r.code}):\n${r.stderr}${r.stdout}`)
   const login = r.stdout.match(/^login: (.+)$/m)?.[1]?.trim()
   const password = r.stdout.match(/^password: (.+)$/m)?.[1]?.trim()
