@@ -1,19 +1,37 @@
 /*
  * Listing ledger records: search (q over the ledger's search fields), filters, sort and pages. The
  * same query feeds the list page and the export, so what a person sees is what they download.
+ *
+ * A search reads the ledger's text index (store_text_index_*, kept in step by reg_search_write)
+ * when it can answer the term, and otherwise compares the fields with LIKE; both give the same
+ * rows. A page selects the ids of its rows first and then reads and labels only those rows.
  */
 #include "registers/rows.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define Q_MAX 200 /* characters of a search */
 #define COUNT_CAP 10000 /* a search's or filter's total above this shows as "10,000 or more" */
 
+/* How a search's page finds its rows (see page_mode). */
+enum search_mode {
+	SEARCH_LIKE,  /* every row's fields compared with LIKE (no index for the term) */
+	SEARCH_IDS,   /* the matching ids from the index, their rows sorted */
+	SEARCH_WALK,  /* the rows in sort order (the sort field's index), each id checked in the
+	                 index's set */
+};
+
 struct built {
 	struct mm_buf where; /* " WHERE ..." */
 	json_t *params;      /* values bound to $1..$n, in order */
 	char order[160];
+	enum search_mode mode; /* of the search, when there is one */
+	int searched;          /* a q condition is in where */
+	int filtered;          /* filter conditions are in where */
+	int sort_indexed;      /* the sort field has an index of its own */
+	char ids[256];         /* SEARCH_IDS, SEARCH_WALK: the index's query of the matching ids */
 };
 
 static void
@@ -57,8 +75,20 @@ cond(const struct built *b)
 	return b->where.b_len == 0 ? " WHERE" : " AND";
 }
 
+static size_t
+search_count(const struct reg_def *d)
+{
+	size_t n = 0;
+
+	while (d->search[n])
+		n++;
+	return n;
+}
+
+/* The conditions, parameters and order of a query; a search as mode asks when the index can. */
 static int
-build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_err *err)
+build(struct reg_ctx *x, const struct reg_query *q, enum search_mode mode, struct built *b,
+    struct mm_err *err)
 {
 	const struct reg_def *d = x->def;
 	const char *sort = q->sort && *q->sort ? q->sort : d->sort;
@@ -100,19 +130,39 @@ build(struct reg_ctx *x, const struct reg_query *q, struct built *b, struct mm_e
 		}
 	}
 	json_decref(errors);
+	b->filtered = b->where.b_len > 0;
 	if (q->q && *q->q && d->search[0]) {
+		char value[Q_MAX * 4 * 2 + 16], param[16];
+
 		if (strlen(q->q) > Q_MAX * 4)
 			return mm_err_input(err, "q", "max_length", "検索語が長すぎます", "the search is too long");
-		json_array_append_new(b->params, like_pattern(q->q));
-		mm_buf_printf(&b->where, "%s (", cond(b));
-		for (size_t i = 0; d->search[i]; i++)
-			mm_buf_printf(&b->where, "%st.%s LIKE $%zu ESCAPE '\\'", i ? " OR " : "", d->search[i],
-			    json_array_size(b->params));
-		mm_buf_puts(&b->where, ")");
+		b->searched = 1;
+		snprintf(param, sizeof(param), "$%zu", json_array_size(b->params) + 1);
+		if (mode != SEARCH_LIKE && store_text_index_ids(x->st, d->table, d->search, search_count(d),
+		    q->q, param, b->ids, sizeof(b->ids), value, sizeof(value)) == 1) {
+			/* the unary + keeps SQLite from reading the rows by this set: it walks the sort
+			   order */
+			b->mode = mode;
+			json_array_append_new(b->params, json_string(value));
+			mm_buf_printf(&b->where, "%s %st.id IN (%s)", cond(b), mode == SEARCH_WALK ? "+" : "",
+			    b->ids);
+		} else {
+			b->mode = SEARCH_LIKE;
+			json_array_append_new(b->params, like_pattern(q->q));
+			mm_buf_printf(&b->where, "%s (", cond(b));
+			for (size_t i = 0; d->search[i]; i++)
+				mm_buf_printf(&b->where, "%st.%s LIKE %s ESCAPE '\\'", i ? " OR " : "",
+				    d->search[i], param);
+			mm_buf_puts(&b->where, ")");
+		}
 	}
-	if (strcmp(sname, "id") != 0 && strcmp(sname, "updated_at") != 0 && strcmp(sname, "created_at") != 0 &&
+	if (strcmp(sname, "id") == 0)
+		b->sort_indexed = 1;
+	else if (strcmp(sname, "updated_at") != 0 && strcmp(sname, "created_at") != 0 &&
 	    reg_field_find(d, sname) == NULL)
 		return mm_err_input(err, "sort", "sort", "この項目では並べ替えられません", "cannot sort by %s", sname);
+	else if (reg_field_find(d, sname))
+		b->sort_indexed = reg_field_find(d, sname)->indexed;
 	snprintf(b->order, sizeof(b->order), " ORDER BY t.%s %s, t.id %s", sname, desc ? "DESC" : "ASC",
 	    desc ? "DESC" : "ASC");
 	return 0;
@@ -138,6 +188,11 @@ prepare(struct reg_ctx *x, const char *sql, const struct built *b, struct store_
 	return 0;
 }
 
+/*
+ * The rows of a query through fn. A page (per_page > 0) first selects its ids, sorted and cut to
+ * the page, and then reads those rows only: the sort handles (key, id) pairs instead of whole
+ * rows, and the labels of ref and person fields are looked up for the shown rows only.
+ */
 static int
 run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, reg_row_fn fn, void *arg,
     struct mm_err *err)
@@ -148,12 +203,17 @@ run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, reg_row
 
 	mm_buf_init(&sql, REG_SQL_MAX * 2);
 	reg_select_sql(x->def, &sql);
-	mm_buf_puts(&sql, b->where.b_data);
-	mm_buf_puts(&sql, b->order);
-	/* bound, not written into the text: every page is the same statement for the statement cache */
-	if (q->per_page > 0)
-		mm_buf_printf(&sql, " LIMIT $%zu OFFSET $%zu", json_array_size(b->params) + 1,
+	if (q->per_page > 0) {
+		/* bound, not written into the text: every page is the same statement for the statement
+		   cache */
+		mm_buf_printf(&sql, " WHERE t.id IN (SELECT t.id FROM %s t%s%s LIMIT $%zu OFFSET $%zu)",
+		    x->def->table, b->where.b_data, b->order, json_array_size(b->params) + 1,
 		    json_array_size(b->params) + 2);
+		mm_buf_puts(&sql, b->order);
+	} else {
+		mm_buf_puts(&sql, b->where.b_data);
+		mm_buf_puts(&sql, b->order);
+	}
 	rc = prepare(x, sql.b_data, b, &s, err);
 	if (rc == 0 && q->per_page > 0) {
 		char p[8];
@@ -185,10 +245,37 @@ append_item(void *arg, json_t *rec)
 	return 0;
 }
 
+/*
+ * How the page of a search that the index answers finds its rows, given the matches (total, at
+ * most COUNT_CAP + 1). From the index's ids, it reads and sorts every match: work in proportion to
+ * the matches. Walking the sort field's index instead, it checks each entry against the set of
+ * matching ids until the page is full: about (offset + per_page) * rows / matches entries, cheap
+ * ones (no row is read). The walk wins when the matches are many; it needs an index on the sort
+ * field. WALK_COST is a walked entry's cost in reads of a matching row (docs/performance.md).
+ */
+#define WALK_COST 0.2
+
+static enum search_mode
+page_mode(struct reg_ctx *x, const struct reg_query *q, const struct built *b, int64_t total)
+{
+	char sql[128];
+	int64_t rows = 0;
+	double walked;
+
+	if (!b->sort_indexed || total < q->per_page)
+		return SEARCH_IDS;
+	/* ids are never reused: the highest is an upper bound of the rows, read from the end of the table */
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM %s", x->def->table);
+	if (store_query_int(x->st, sql, &rows, NULL) != 0)
+		return SEARCH_IDS;
+	walked = (double)(q->page * q->per_page) * (double)rows / (double)(total > 0 ? total : 1);
+	return walked * WALK_COST < (double)total ? SEARCH_WALK : SEARCH_IDS;
+}
+
 int
 reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_err *err)
 {
-	struct built b = {0};
+	struct built b = {0}, w = {0};
 	struct reg_query qq = *q;
 	struct store_stmt *s;
 	char sql[REG_SQL_MAX / 4];
@@ -206,11 +293,14 @@ reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_e
 		    "per_page must be 1 to 200");
 	if (qq.page < 1 || qq.page > 1000000)
 		return mm_err_input(err, "page", "range", "ページ番号が正しくありません", "page must be 1 or more");
-	if ((rc = build(x, &qq, &b, err)) != 0)
+	if ((rc = build(x, &qq, SEARCH_IDS, &b, err)) != 0)
 		goto done;
-	/* an unfiltered count is SQLite's fast count; a filtered one stops at COUNT_CAP */
+	/* an unfiltered count is SQLite's fast count; the others stop at COUNT_CAP, and a search
+	   alone counts the index's ids without reading a row */
 	if (b.where.b_len == 0)
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t", x->def->table);
+	else if (b.mode == SEARCH_IDS && !b.filtered)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (%s LIMIT %d) c", b.ids, COUNT_CAP + 1);
 	else
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s t%s LIMIT %d) c", x->def->table,
 		    b.where.b_data, COUNT_CAP + 1);
@@ -222,7 +312,13 @@ reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_e
 	if (rc < 0)
 		goto done;
 	items = json_array();
-	if ((rc = run(x, &qq, &b, append_item, items, err)) != 0) {
+	if (b.mode == SEARCH_IDS && b.searched && page_mode(x, &qq, &b, total) == SEARCH_WALK) {
+		if ((rc = build(x, &qq, SEARCH_WALK, &w, err)) == 0)
+			rc = run(x, &qq, &w, append_item, items, err);
+	} else {
+		rc = run(x, &qq, &b, append_item, items, err);
+	}
+	if (rc != 0) {
 		json_decref(items);
 		goto done;
 	}
@@ -231,6 +327,7 @@ reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_e
 	    b.where.b_len && total > COUNT_CAP, "page", (json_int_t)qq.page, "per_page", (json_int_t)qq.per_page);
 done:
 	built_free(&b);
+	built_free(&w);
 	return rc;
 }
 
@@ -242,8 +339,61 @@ reg_each(struct reg_ctx *x, const struct reg_query *q, reg_row_fn fn, void *arg,
 	int rc;
 
 	all.per_page = 0;
-	if ((rc = build(x, &all, &b, err)) == 0)
+	if ((rc = build(x, &all, SEARCH_IDS, &b, err)) == 0)
 		rc = run(x, &all, &b, fn, arg, err);
 	built_free(&b);
+	return rc;
+}
+
+int
+reg_search_sync(struct store *st, const struct reg_def *d, struct mm_err *err)
+{
+	if (d->search == NULL || d->search[0] == NULL)
+		return 0;
+	return store_text_index_ensure(st, d->table, d->search, search_count(d), err);
+}
+
+/* The search fields' values of a record as the database gives them as text (NULL for null). */
+static void
+search_values(const struct reg_def *d, const json_t *rec, const char **v, char (*num)[24])
+{
+	for (size_t i = 0; d->search[i]; i++) {
+		const json_t *j = json_object_get(rec, d->search[i]);
+		v[i] = json_string_value(j);
+		if (json_is_integer(j) || json_is_boolean(j)) {
+			snprintf(num[i], sizeof(num[i]), "%lld",
+			    json_is_boolean(j) ? (long long)json_is_true(j) : (long long)json_integer_value(j));
+			v[i] = num[i];
+		}
+	}
+}
+
+int
+reg_search_write(struct reg_ctx *x, int64_t id, const json_t *old, const json_t *rec, struct mm_err *err)
+{
+	const struct reg_def *d = x->def;
+	const char **ov, **nv;
+	char (*num)[24];
+	size_t n = d->search ? search_count(d) : 0;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	ov = calloc(n, sizeof(*ov));
+	nv = calloc(n, sizeof(*nv));
+	num = calloc(2 * n, sizeof(*num));
+	if (ov == NULL || nv == NULL || num == NULL) {
+		rc = mm_err_set(err, MM_ENOMEM, "", "out of memory");
+		goto done;
+	}
+	if (old)
+		search_values(d, old, ov, num);
+	if (rec)
+		search_values(d, rec, nv, num + n);
+	rc = store_text_index_write(x->st, d->table, d->search, n, id, old ? ov : NULL, rec ? nv : NULL, err);
+done:
+	free(ov);
+	free(nv);
+	free(num);
 	return rc;
 }

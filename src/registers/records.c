@@ -321,7 +321,8 @@ reg_save(struct reg_ctx *x, int64_t id, json_t *input, int64_t *out_id, json_t *
 		goto done;
 	}
 	mm_time_format(x->now_ms, when);
-	if ((rc = write_row(x, id, rec, changes, when, out_id, err)) != 0)
+	if ((rc = write_row(x, id, rec, changes, when, out_id, err)) != 0 ||
+	    (rc = reg_search_write(x, *out_id, old, rec, err)) != 0)
 		goto done;
 	if ((rc = record_change(x, *out_id, id ? "update" : "create", changes, when, err)) != 0)
 		goto done;
@@ -415,7 +416,7 @@ reg_delete(struct reg_ctx *x, int64_t id, struct mm_err *err)
 	store_bind_int(s, "$1", id);
 	rc = store_step(s, err);
 	store_finalize(s);
-	if (rc < 0)
+	if (rc < 0 || (rc = reg_search_write(x, id, old, NULL, err)) != 0)
 		goto done;
 	mm_time_format(x->now_ms, when);
 	rc = record_change(x, id, "delete", changes, when, err);

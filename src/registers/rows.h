@@ -17,4 +17,13 @@ json_t *reg_row_json(const struct reg_def *d, struct store_stmt *s);
 /* One record by id, or MM_ENOTFOUND. */
 int reg_load(struct reg_ctx *x, int64_t id, json_t **out, struct mm_err *err);
 
+/*
+ * The search index of a ledger (list.c): the store's text index over the definition's search
+ * fields. reg_search_sync makes it at open, or makes it again when the search fields changed.
+ * reg_search_write keeps it in step with one record written inside the caller's transaction: old
+ * as it was (NULL: new), rec as it is now (NULL: deleted).
+ */
+int reg_search_sync(struct store *st, const struct reg_def *d, struct mm_err *err);
+int reg_search_write(struct reg_ctx *x, int64_t id, const json_t *old, const json_t *rec, struct mm_err *err);
+
 #endif

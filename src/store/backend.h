@@ -27,6 +27,13 @@ struct store_ops {
 	const char *columns_sql; /* one row per column name of table $1 */
 	/* statement that moves the write-ahead log into the database and empties it (NULL: none) */
 	const char *flush_log_sql;
+	/* the text index of store_text_index_* (NULL: none; searches then read every row) */
+	int (*text_index_ensure)(struct store *st, const char *table, const char *const *cols, size_t n,
+	    struct mm_err *err);
+	int (*text_index_write)(struct store *st, const char *table, const char *const *cols, size_t n,
+	    int64_t id, const char *const *old, const char *const *values, struct mm_err *err);
+	int (*text_index_ids)(struct store *st, const char *table, const char *const *cols, size_t n,
+	    const char *term, const char *param, char *sql, size_t sql_len, char *value, size_t value_len);
 };
 
 struct store {

@@ -1,7 +1,10 @@
 /* The SQLite backend of store.h. All SQLite-specific behaviour lives in this file. */
 #include "store/backend.h"
+#include "base/buf.h"
+#include "base/str.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +292,339 @@ sq_changes(struct store *st)
 	return sqlite3_changes64(DB(st));
 }
 
+/*
+ * The text index (store_text_index_*): two contentless (content='') FTS5 tables per indexed table,
+ * written by the engine in the transaction of each row (no triggers: with trusted_schema=OFF,
+ * SQLite refuses a virtual table in a trigger). The record store_text_index(tbl, spec) names the
+ * columns each index holds. fts_TABLE(t) uses the trigram tokenizer (SQLite >= 3.34) for terms of 3
+ * characters or more; gram_TABLE(g) answers the shorter ones.
+ *
+ * LIKE folds ASCII letters only, the trigram tokenizer's case folding folds far more (Ä/ä, Ａ/ａ,
+ * the Kelvin sign and k). So the tokenizer keeps case (case_sensitive 1), and both the indexed text
+ * and the term have their ASCII letters lowered here: a phrase of trigrams then matches exactly the
+ * rows LIKE '%term%' matches, with no recheck. Column t holds the lowered values joined by U+0001,
+ * which no stored value holds (the engine refuses control characters) and no term uses. Terms of 1
+ * and 2 characters have no trigram (Japanese words such as 人事 are often two): column g holds
+ * every distinct character and every distinct pair of neighbours within one value of the row, each
+ * as one token of the hex digits of its lowered UTF-8 (UTF-8 needs no separator: "e4baba" is 人,
+ * "e4babae4ba8b" is 人事), indexed without positions (detail=none).
+ */
+#define TI_SEP '\x01'
+#define TI_SPEC "fts5 trigram 2:" /* the record's prefix; a new text format changes it (rebuild) */
+#define TI_TERM_MAX 4096
+
+static int
+ti_ident(const char *s)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 60)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* "fts5 trigram 1:a,b,c", or -1 when a name is not a plain identifier or it does not fit. */
+static int
+ti_spec(char *out, size_t len, const char *table, const char *const *cols, size_t n)
+{
+	size_t used = (size_t)snprintf(out, len, "%s", TI_SPEC);
+
+	if (!ti_ident(table) || n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!ti_ident(cols[i]))
+			return -1;
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s", i ? "," : "", cols[i]);
+	}
+	return used < len ? 0 : -1;
+}
+
+/* 1 when the record says table's index holds exactly spec. */
+static int
+ti_current(struct store *st, const char *table, const char *spec)
+{
+	struct store_stmt *s;
+	const char *have;
+	int yes = 0;
+
+	/* every search and every write asks: the statement cache keeps this cheap */
+	if (sq_prepare(st, "SELECT spec FROM store_text_index WHERE tbl = $1", &s, NULL) != 0)
+		return 0; /* no record table: no index yet */
+	sq_bind_text(s, "$1", table);
+	if (sq_step(s, NULL) == STORE_ROW && (have = sq_col_text(s, 0)) != NULL)
+		yes = strcmp(have, spec) == 0;
+	sq_finalize(s);
+	return yes;
+}
+
+/* The length in bytes of the character at p (a broken sequence counts byte by byte). */
+static size_t
+ti_char_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+
+	if ((size_t)(end - p) < n)
+		return 1;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+static uint32_t
+ti_pack(const unsigned char *p, size_t n)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k = k << 8 | p[i];
+	return k;
+}
+
+static int
+ti_put_lower(struct mm_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+		if (mm_buf_append(b, &c, 1) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Adds key to the set (open addressing, cap a power of two); 1 when it was new. */
+static int
+ti_set_add(uint64_t *set, size_t cap, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+
+	while (set[i] != 0) {
+		if (set[i] == key)
+			return 0;
+		i = (i + 1) & (cap - 1);
+	}
+	set[i] = key;
+	return 1;
+}
+
+static int
+ti_put_hex(struct mm_buf *b, const char *s, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		char h[2] = {digits[(unsigned char)s[i] >> 4], digits[(unsigned char)s[i] & 15]};
+		if (mm_buf_append(b, h, 2) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The columns t and g of a row (see above). Both buffers start empty. */
+static int
+ti_row_text(const char *const *v, size_t n, struct mm_buf *t, struct mm_buf *g)
+{
+	size_t total = 0, cap = 16;
+	uint64_t *set;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += v[i] ? strlen(v[i]) : 0;
+	while (cap < 4 * total + 4)
+		cap <<= 1;
+	if ((set = calloc(cap, sizeof(*set))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const unsigned char *p, *end;
+		uint32_t prev = 0;
+		size_t prev_len = 0;
+		char lower[8], prev_lower[8];
+
+		if (i > 0 && mm_buf_append(t, (char[]){TI_SEP}, 1) != 0)
+			rc = -1;
+		if (v[i] == NULL || rc != 0)
+			continue;
+		p = (const unsigned char *)v[i];
+		end = p + strlen(v[i]);
+		if (ti_put_lower(t, v[i], (size_t)(end - p)) != 0)
+			rc = -1;
+		for (size_t len; p < end && rc == 0; p += len) {
+			uint32_t k;
+
+			len = ti_char_len(p, end);
+
+			for (size_t j = 0; j < len; j++)
+				lower[j] = (char)(p[j] >= 'A' && p[j] <= 'Z' ? p[j] - 'A' + 'a' : p[j]);
+			lower[len] = '\0';
+			k = ti_pack((const unsigned char *)lower, len);
+			if (ti_set_add(set, cap, (uint64_t)k << 32) &&
+			    (ti_put_hex(g, lower, len) != 0 || mm_buf_append(g, " ", 1) != 0))
+				rc = -1;
+			if (prev_len && ti_set_add(set, cap, (uint64_t)prev << 32 | k) &&
+			    (ti_put_hex(g, prev_lower, prev_len) != 0 || ti_put_hex(g, lower, len) != 0 ||
+			    mm_buf_append(g, " ", 1) != 0))
+				rc = -1;
+			prev = k;
+			prev_len = len;
+			memcpy(prev_lower, lower, len + 1);
+		}
+	}
+	free(set);
+	return rc;
+}
+
+/* Writes one row into fts_TABLE and gram_TABLE: ins 1 adds it, ins 0 takes it out (the same values). */
+static int
+ti_put(struct store *st, const char *table, int64_t id, const char *const *v, size_t n, int ins,
+    struct mm_err *err)
+{
+	struct mm_buf t, g;
+	char sql[256];
+	struct store_stmt *s;
+	int rc = 0;
+
+	mm_buf_init(&t, 64 * 1024 * 1024);
+	mm_buf_init(&g, 256 * 1024 * 1024);
+	if (ti_row_text(v, n, &t, &g) != 0) {
+		rc = mm_err_set(err, MM_ENOMEM, "", "text index of %s: out of memory", table);
+		goto done;
+	}
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		const char *kind = k ? "gram" : "fts", *col = k ? "g" : "t";
+		const struct mm_buf *b = k ? &g : &t;
+		if (ins)
+			snprintf(sql, sizeof(sql), "INSERT INTO %s_%s (rowid, %s) VALUES ($1, $2)", kind, table, col);
+		else
+			snprintf(sql, sizeof(sql), "INSERT INTO %s_%s (%s_%s, rowid, %s) VALUES ('delete', $1, $2)", kind,
+			    table, kind, table, col);
+		if ((rc = sq_prepare(st, sql, &s, err)) != 0)
+			break;
+		sq_bind_int(s, "$1", id);
+		sq_bind_text(s, "$2", b->b_data ? b->b_data : "");
+		rc = sq_step(s, err);
+		sq_finalize(s);
+		rc = rc < 0 ? rc : 0;
+	}
+done:
+	mm_buf_free(&t);
+	mm_buf_free(&g);
+	return rc;
+}
+
+static int
+sq_text_index_ensure(struct store *st, const char *table, const char *const *cols, size_t n,
+    struct mm_err *err)
+{
+	char spec[4096], sql[4096 + 256];
+	const char *v[128];
+	sqlite3_stmt *s = NULL;
+	size_t used;
+	int rc;
+
+	if (n > 128 || ti_spec(spec, sizeof(spec), table, cols, n) != 0)
+		return mm_err_set(err, MM_EINVAL, "", "text index of %s: bad names", table);
+	if ((rc = sq_exec(st, "CREATE TABLE IF NOT EXISTS store_text_index (tbl TEXT PRIMARY KEY, spec TEXT NOT NULL)",
+	    err)) != 0)
+		return rc;
+	if (ti_current(st, table, spec)) {
+		/* the record and its table go together; a table dropped by hand is made again */
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master WHERE name IN ('fts_%s', 'gram_%s')", table,
+		    table);
+		if (sqlite3_prepare_v2(DB(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_int(s, 0) == 2) {
+			sqlite3_finalize(s);
+			return 0;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	snprintf(sql, sizeof(sql),
+	    "DROP TABLE IF EXISTS fts_%s; DROP TABLE IF EXISTS gram_%s;"
+	    " CREATE VIRTUAL TABLE fts_%s USING fts5(t, content='', tokenize='trigram case_sensitive 1', columnsize=0);"
+	    " CREATE VIRTUAL TABLE gram_%s USING fts5(g, content='', tokenize='ascii', detail=none, columnsize=0);",
+	    table, table, table, table);
+	if ((rc = sq_exec(st, sql, err)) != 0)
+		return rc;
+	used = (size_t)snprintf(sql, sizeof(sql), "SELECT id");
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(sql + used, sizeof(sql) - used, ", %s", cols[i]);
+	snprintf(sql + used, sizeof(sql) - used, " FROM %s", table);
+	if (sqlite3_prepare_v2(DB(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return sq_error(st, SQLITE_ERROR, err, "text index");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = (const char *)sqlite3_column_text(s, (int)i + 1);
+		if ((rc = ti_put(st, table, sqlite3_column_int64(s, 0), v, n, 1, err)) != 0) {
+			sqlite3_finalize(s);
+			return rc;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sq_error(st, rc, err, "text index");
+	if (sqlite3_prepare_v2(DB(st), "INSERT OR REPLACE INTO store_text_index (tbl, spec) VALUES (?1, ?2)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return sq_error(st, SQLITE_ERROR, err, "text index");
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, spec, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sq_error(st, rc, err, "text index");
+}
+
+static int
+sq_text_index_write(struct store *st, const char *table, const char *const *cols, size_t n, int64_t id,
+    const char *const *old, const char *const *values, struct mm_err *err)
+{
+	char spec[4096];
+	int rc;
+
+	if (ti_spec(spec, sizeof(spec), table, cols, n) != 0 || !ti_current(st, table, spec))
+		return 0; /* no index of these columns: made from the table at the next open */
+	if (old && values) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if ((old[i] == NULL) != (values[i] == NULL) || (old[i] && strcmp(old[i], values[i]) != 0))
+				break;
+		if (i == n)
+			return 0; /* no indexed column changed */
+	}
+	if (old && (rc = ti_put(st, table, id, old, n, 0, err)) != 0)
+		return rc;
+	return values ? ti_put(st, table, id, values, n, 1, err) : 0;
+}
+
+static int
+sq_text_index_ids(struct store *st, const char *table, const char *const *cols, size_t n, const char *term,
+    const char *param, char *sql, size_t sql_len, char *value, size_t value_len)
+{
+	char spec[4096];
+	size_t len = strlen(term), k = 0;
+	long chars = mm_utf8_check(term, len, 0);
+
+	/* a term with a control character (never stored) or too long for value: the caller's LIKE */
+	if (chars < 1 || len > TI_TERM_MAX || value_len < 2 * len + 8 || !ti_ident(param + (*param == '$')) ||
+	    ti_spec(spec, sizeof(spec), table, cols, n) != 0 || !ti_current(st, table, spec))
+		return 0;
+	/* one FTS5 string: the term's ASCII letters lowered, its double quotes doubled; or the hex token */
+	value[k++] = '"';
+	for (const char *p = term; *p && chars >= 3; p++) {
+		if (*p == '"')
+			value[k++] = '"';
+		value[k++] = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+	}
+	for (const char *p = term; *p && chars < 3; p++) {
+		unsigned char c = (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		value[k++] = "0123456789abcdef"[c >> 4];
+		value[k++] = "0123456789abcdef"[c & 15];
+	}
+	value[k++] = '"';
+	value[k] = '\0';
+	return snprintf(sql, sql_len, "SELECT rowid FROM %s_%s WHERE %s_%s MATCH %s", chars < 3 ? "gram" : "fts",
+	    table, chars < 3 ? "gram" : "fts", table, param) < (int)sql_len;
+}
+
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -310,4 +646,38 @@ const struct store_ops store_sqlite_ops = {
     .serial_pk = "id INTEGER PRIMARY KEY AUTOINCREMENT",
     .columns_sql = "SELECT name FROM pragma_table_info($1)",
     .flush_log_sql = "PRAGMA wal_checkpoint(TRUNCATE)",
+    .text_index_ensure = sq_text_index_ensure,
+    .text_index_write = sq_text_index_write,
+    .text_index_ids = sq_text_index_ids,
 };
+
+/*
+ * The portable entry points of the text index (store.h). They dispatch like store.c does: a
+ * backend without a text index indexes nothing, and every search compares the columns itself.
+ */
+int
+store_text_index_ensure(struct store *st, const char *table, const char *const *cols, size_t n,
+    struct mm_err *err)
+{
+	if (st->st_ops->text_index_ensure == NULL || (st->st_flags & STORE_READONLY))
+		return 0;
+	return st->st_ops->text_index_ensure(st, table, cols, n, err);
+}
+
+int
+store_text_index_write(struct store *st, const char *table, const char *const *cols, size_t n, int64_t id,
+    const char *const *old, const char *const *values, struct mm_err *err)
+{
+	if (st->st_ops->text_index_write == NULL)
+		return 0;
+	return st->st_ops->text_index_write(st, table, cols, n, id, old, values, err);
+}
+
+int
+store_text_index_ids(struct store *st, const char *table, const char *const *cols, size_t n, const char *term,
+    const char *param, char *sql, size_t sql_len, char *value, size_t value_len)
+{
+	if (st->st_ops->text_index_ids == NULL || term == NULL)
+		return 0;
+	return st->st_ops->text_index_ids(st, table, cols, n, term, param, sql, sql_len, value, value_len);
+}

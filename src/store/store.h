@@ -100,4 +100,31 @@ void store_flush_log(struct store *st);
 /* Runs a single-value query like "SELECT count(*) FROM t" and returns the integer. */
 int store_query_int(struct store *st, const char *sql, int64_t *out, struct mm_err *err);
 
+/*
+ * A text index: substring search over some text columns (cols, n) of a table made by
+ * store_ensure_table, so that a search reads the matching rows only. A row matches a term when
+ * one of the columns contains it, ASCII letters compared without case and every other character
+ * exactly: what "col LIKE '%term%'" means. The backend keeps a record of the columns indexed.
+ *
+ * store_text_index_ensure makes the index, or makes it again from the table's rows when its
+ * record names other columns; at open, inside the caller's transaction.
+ */
+int store_text_index_ensure(struct store *st, const char *table, const char *const *cols, size_t n,
+    struct mm_err *err);
+/*
+ * Keeps the index in step with one row written in the caller's transaction: old holds the
+ * columns' values as they were (NULL for a new row), values as they are now (NULL for a deleted
+ * row), NULL entries for SQL NULL. Does nothing when the table has no index of these columns.
+ */
+int store_text_index_write(struct store *st, const char *table, const char *const *cols, size_t n,
+    int64_t id, const char *const *old, const char *const *values, struct mm_err *err);
+/*
+ * A query of the ids of the rows matching term: writes a SELECT of one column into sql that reads
+ * the parameter named param (e.g. "$3"), and the text to bind to it into value. Returns 1, or 0
+ * when the index cannot answer (none, other columns, a term it cannot take): the caller then
+ * compares the columns itself (LIKE).
+ */
+int store_text_index_ids(struct store *st, const char *table, const char *const *cols, size_t n,
+    const char *term, const char *param, char *sql, size_t sql_len, char *value, size_t value_len);
+
 #endif

@@ -597,6 +597,206 @@ test_real_migrations_are_numbered_in_sequence(void **state)
 		assert_int_equal(atoi(mm_migrations[i].path), i + 1);
 }
 
+/*
+ * The text index (store_text_index_*) against LIKE: for every term, the ids the index finds are
+ * the ids "a LIKE '%term%' ESCAPE '\' OR b LIKE ..." finds (ASCII case folded, every other
+ * character compared exactly), on rows made to tell them apart.
+ */
+static const char *const TI_COLS[] = {"a", "b"};
+
+static const char *const TI_ROWS[][2] = {
+    {"Payroll list", "x"},
+    {"PAYROLL", NULL},
+    {"ÄBC äbc", "ＡＢＣ"},               /* LIKE folds ASCII only: Ä/ä and Ａ/ａ differ */
+    {"ÄBC", "ａｂｃ"},
+    {"人事部 資料", "経理"},
+    {"人事", NULL},
+    {"50%_off \"quoted\"", "emoji 😀😀😀 x"},
+    {"back\\slash", "tab\there"},
+    {"line\nbreak", "Kelvin \xe2\x84\xaa"}, /* U+212A KELVIN SIGN, which Unicode folds to k */
+    {"İstanbul ſtraße", "STRASSE"},
+    {NULL, "ab"},
+    {"a", "b"},
+    {"", "ＡＢ"},
+    {"OR NEAR(x y) \"*^", "-:+ AND"},
+    {"ｶﾀｶﾅ カタカナ", "ﾊﾟ パ"},
+    {"aaaa", "abab"},
+};
+#define TI_NROWS (sizeof(TI_ROWS) / sizeof(TI_ROWS[0]))
+
+static const char *const TI_TERMS[] = {"payroll", "PayRoll", "PAYROLL", "äbc", "ÄBC", "ａｂｃ", "ＡＢＣ", "abc",
+    "ABC", "人事", "人", "事部", "人事部", "資", "%", "_", "%_", "50%", "\"", "\"quoted\"", "\"\"", "😀", "😀😀",
+    "😀😀😀", "\\", "k\\s", "tab\there", "\t", "k", "K", "straße", "ss", "SS", "İ", "i", "ſ", "OR", "NEAR(", "*",
+    "^", "-", ":", "AND", "a", "b", "ab", "AB", "x y", "zzz", "ｶﾀ", "パ", "ﾊﾟ", "ﾟ", " ", "aa", "aaa", "ba",
+    "bab", "o", "list x", "elvin"};
+
+static void
+ti_make(struct store *st)
+{
+	unit_exec(st, "CREATE TABLE ti (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT, b TEXT)");
+}
+
+/* Adds row i of TI_ROWS; with index, keeps the index in step as the engine does. */
+static int64_t
+ti_add(struct store *st, size_t i, int index)
+{
+	struct store_stmt *s;
+	int64_t id;
+
+	assert_int_equal(store_prepare(st, "INSERT INTO ti (a, b) VALUES ($1, $2)", &s, NULL), 0);
+	store_bind_text(s, "$1", TI_ROWS[i][0]);
+	store_bind_text(s, "$2", TI_ROWS[i][1]);
+	assert_int_equal(store_step(s, NULL), STORE_DONE);
+	store_finalize(s);
+	id = store_last_id(st);
+	if (index)
+		assert_int_equal(store_text_index_write(st, "ti", TI_COLS, 2, id, NULL, TI_ROWS[i], NULL), 0);
+	return id;
+}
+
+/* "1,4,9," — the ids of a query with $1 bound to value. */
+static void
+ti_ids(struct store *st, const char *sql, const char *value, char *out, size_t len)
+{
+	struct store_stmt *s;
+	size_t used = 0;
+	int rc;
+
+	out[0] = '\0';
+	assert_int_equal(store_prepare(st, sql, &s, NULL), 0);
+	store_bind_text(s, "$1", value);
+	while ((rc = store_step(s, NULL)) == STORE_ROW)
+		used += (size_t)snprintf(out + used, len - used, "%lld,", (long long)store_col_int(s, 0));
+	assert_int_equal(rc, STORE_DONE);
+	store_finalize(s);
+}
+
+/* Fails unless the index finds for term exactly what LIKE finds. */
+static void
+ti_same_as_like(struct store *st, const char *term)
+{
+	char like[256], isql[512], sql[640], value[512], want[1024], got[1024];
+	size_t k = 0;
+
+	like[k++] = '%';
+	for (const char *p = term; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			like[k++] = '\\';
+		like[k++] = *p;
+	}
+	like[k++] = '%';
+	like[k] = '\0';
+	ti_ids(st, "SELECT id FROM ti WHERE a LIKE $1 ESCAPE '\\' OR b LIKE $1 ESCAPE '\\' ORDER BY id", like, want,
+	    sizeof(want));
+	if (store_text_index_ids(st, "ti", TI_COLS, 2, term, "$1", isql, sizeof(isql), value, sizeof(value)) != 1)
+		fail_msg("the index does not answer '%s'", term);
+	snprintf(sql, sizeof(sql), "SELECT id FROM ti WHERE id IN (%s) ORDER BY id", isql);
+	ti_ids(st, sql, value, got, sizeof(got));
+	if (strcmp(want, got) != 0)
+		fail_msg("'%s': LIKE finds %s, the index %s", term, want, got);
+}
+
+/* Every fixed term, and every piece of 1 to 4 characters of every value, as it is and upper-cased. */
+static void
+ti_check_all(struct store *st)
+{
+	for (size_t i = 0; i < sizeof(TI_TERMS) / sizeof(TI_TERMS[0]); i++)
+		ti_same_as_like(st, TI_TERMS[i]);
+	for (size_t r = 0; r < TI_NROWS; r++)
+		for (int c = 0; c < 2; c++) {
+			const char *v = TI_ROWS[r][c];
+			size_t n = v ? strlen(v) : 0;
+			for (size_t from = 0; from < n; from++) {
+				if (((unsigned char)v[from] & 0xc0) == 0x80)
+					continue; /* not the start of a character */
+				for (size_t to = from + 1, chars = 0; to <= n && chars < 4; to++) {
+					char term[32];
+					if (to < n && ((unsigned char)v[to] & 0xc0) == 0x80)
+						continue;
+					chars++;
+					if (to - from >= sizeof(term) || memchr(v + from, '\n', to - from))
+						continue;
+					memcpy(term, v + from, to - from);
+					term[to - from] = '\0';
+					ti_same_as_like(st, term);
+					for (char *p = term; *p; p++)
+						if (*p >= 'a' && *p <= 'z')
+							*p = (char)(*p - 'a' + 'A');
+					ti_same_as_like(st, term);
+				}
+			}
+		}
+}
+
+static void
+test_text_index_finds_what_like_finds(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_err err = {0};
+	const char *const changed[2] = {"Payroll 2027", "人事異動"}, *const gone[2] = {NULL, NULL};
+	char sql[256], value[64];
+
+	ti_make(f->st);
+	/* half the rows exist before the index (it is built from them), half are written after */
+	for (size_t i = 0; i < TI_NROWS / 2; i++)
+		ti_add(f->st, i, 0);
+	assert_int_equal(store_text_index_ids(f->st, "ti", TI_COLS, 2, "payroll", "$1", sql, sizeof(sql), value,
+	    sizeof(value)), 0); /* no index yet: the caller's LIKE */
+	assert_int_equal(store_text_index_ensure(f->st, "ti", TI_COLS, 2, &err), 0);
+	for (size_t i = TI_NROWS / 2; i < TI_NROWS; i++)
+		ti_add(f->st, i, 1);
+	ti_check_all(f->st);
+
+	/* updates and a deletion, kept in step */
+	unit_exec(f->st, "UPDATE ti SET a = 'Payroll 2027', b = '人事異動' WHERE id = 1");
+	assert_int_equal(store_text_index_write(f->st, "ti", TI_COLS, 2, 1, TI_ROWS[0], changed, &err), 0);
+	unit_exec(f->st, "UPDATE ti SET a = NULL, b = NULL WHERE id = 5");
+	assert_int_equal(store_text_index_write(f->st, "ti", TI_COLS, 2, 5, TI_ROWS[4], gone, &err), 0);
+	unit_exec(f->st, "DELETE FROM ti WHERE id = 7");
+	assert_int_equal(store_text_index_write(f->st, "ti", TI_COLS, 2, 7, TI_ROWS[6], NULL, &err), 0);
+	ti_check_all(f->st);
+	ti_same_as_like(f->st, "異動");
+	ti_same_as_like(f->st, "2027");
+	unit_exec(f->st, "INSERT INTO fts_ti (fts_ti) VALUES ('integrity-check');"
+			 " INSERT INTO gram_ti (gram_ti) VALUES ('integrity-check')");
+
+	/* a term with a control character other than tab is never stored: the caller's LIKE */
+	assert_int_equal(store_text_index_ids(f->st, "ti", TI_COLS, 2, "line\nbreak", "$1", sql, sizeof(sql), value,
+	    sizeof(value)), 0);
+}
+
+static void
+test_text_index_made_again_when_its_columns_change(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_err err = {0};
+	static const char *const only_a[] = {"a"};
+	char sql[256], value[64];
+
+	ti_make(f->st);
+	assert_int_equal(store_text_index_ensure(f->st, "ti", only_a, 1, &err), 0);
+	for (size_t i = 0; i < TI_NROWS; i++)
+		ti_add(f->st, i, 0);
+	/* an index of other columns answers nothing and is not written */
+	assert_int_equal(store_text_index_ids(f->st, "ti", TI_COLS, 2, "emoji", "$1", sql, sizeof(sql), value,
+	    sizeof(value)), 0);
+	assert_int_equal(store_text_index_write(f->st, "ti", TI_COLS, 2, 1, NULL, TI_ROWS[0], &err), 0);
+	/* the definition gained b: the index is made again from the rows */
+	assert_int_equal(store_text_index_ensure(f->st, "ti", TI_COLS, 2, &err), 0);
+	assert_int_equal(unit_query_int(f->st, "SELECT count(*) FROM store_text_index WHERE tbl = 'ti'"), 1);
+	ti_check_all(f->st);
+	/* open again with the same columns: nothing to do; a dropped index table is made again */
+	assert_int_equal(store_text_index_ensure(f->st, "ti", TI_COLS, 2, &err), 0);
+	ti_same_as_like(f->st, "emoji");
+	unit_exec(f->st, "DROP TABLE fts_ti");
+	assert_int_equal(store_text_index_ensure(f->st, "ti", TI_COLS, 2, &err), 0);
+	ti_check_all(f->st);
+	/* names that are not plain identifiers are refused, never written into SQL */
+	static const char *const bad[] = {"a); DROP TABLE ti; --"};
+	assert_int_equal(store_text_index_ensure(f->st, "ti", bad, 1, &err), MM_EINVAL);
+	assert_int_equal(unit_query_int(f->st, "SELECT count(*) FROM ti"), (int64_t)TI_NROWS);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -631,6 +831,8 @@ main(void)
 	    T(test_migration_out_of_sequence_is_refused),
 	    T(test_migrations_continue_from_current_version),
 	    T(test_real_migrations_are_numbered_in_sequence),
+	    T(test_text_index_finds_what_like_finds),
+	    T(test_text_index_made_again_when_its_columns_change),
 	};
 
 	if (unit_init() != 0)
