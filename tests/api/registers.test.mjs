@@ -1019,3 +1019,108 @@ test('CLI: register add with JSON on stdin, list, export --format csv; bad input
   assert.equal(h[0].action, 'create')
   assert.match(h[0].actor, /^cli:/)
 })
+
+// ---- the search index ------------------------------------------------------------------------------
+
+// q as LIKE '%q%' has it: a substring of one search field, ASCII letters without case, every other
+// character exactly (Ä is not ä, Ａ is not ａ, the Kelvin sign is not k).
+const lowerAscii = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
+const DEVICE_SEARCH = ['asset_no', 'model', 'serial_no', 'manufacturer', 'location', 'purpose', 'mac', 'ip', 'notes']
+const likeMatches = (rec, q) => DEVICE_SEARCH.some((f) => rec[f] != null && lowerAscii(rec[f]).includes(lowerAscii(q)))
+
+test('search: the ledgers\' text index finds exactly what LIKE finds (case, Japanese, full-width, %, _, quotes, emoji), kept in step by create, PATCH, DELETE and import, made again at open', async () => {
+  const w = await world(['sysadmin'])
+  const { sysadmin } = w.who
+  const texts = [
+    ['Payroll list', '本社 2F', 'PAYROLL 2026'],
+    ['ÄBC äbc', 'ＡＢＣ 倉庫', '人事部 資料'],
+    ['ÄBC', 'ａｂｃ', '人事'],
+    ['50%_off "quoted"', '営業部', 'emoji 😀😀😀 x'],
+    ['back\\slash', 'tab\there', 'line\nbreak\nKelvin \u212a'],
+    ['İstanbul ſtraße', 'STRASSE', 'OR NEAR(x y) "*^ -:+ AND'],
+    ['ｶﾀｶﾅ カタカナ', 'ﾊﾟ パ', 'aaaa abab'],
+    ['a', 'b', 'ab'],
+  ]
+  const terms = ['payroll', 'PayRoll', 'PAYROLL', 'äbc', 'ÄBC', 'ａｂｃ', 'ＡＢＣ', 'abc', 'ABC', '人事', '人', '事部', '人事部', '資',
+    '%', '_', '%_', '50%', '"', '"quoted"', '""', '😀', '😀😀', '😀😀😀', '\\', 'k\\s', 'tab\there', 'k', 'K', 'straße', 'ss', 'SS',
+    'İ', 'i', 'ſ', 'OR', 'NEAR(', '*', '^', '-', ':', 'AND', 'a', 'b', 'ab', 'x y', 'zzz', 'ｶﾀ', 'パ', 'ﾊﾟ', 'ﾟ', ' ', 'aa', 'aaa',
+    'bab', 'elvin', 'PC-0', '2F', 'f', 'line', 'break\nk']
+  const records = new Map()
+  const add = async (i, [model, location, notes]) => {
+    const asset_no = `PC-${String(i).padStart(3, '0')}`
+    const r = await sysadmin.c.post('/api/registers/devices/records', device(sysadmin.person, { asset_no, model, location, notes }))
+    assert.equal(r.status, 201, r.text)
+    records.set(r.body.id, r.body)
+  }
+  const check = async (qs) => {
+    for (const q of qs) {
+      const want = [...records.values()].filter((rec) => likeMatches(rec, q)).map((rec) => rec.asset_no).sort()
+      const r = await sysadmin.c.get(`/api/registers/devices/records?per_page=200&q=${encodeURIComponent(q)}`)
+      assert.equal(r.status, 200, `${JSON.stringify(q)}: ${r.text}`)
+      assert.deepEqual(r.body.items.map((i) => i.asset_no), want, `q=${JSON.stringify(q)}`)
+      assert.equal(r.body.total, want.length, `q=${JSON.stringify(q)}: total`)
+    }
+  }
+  // every piece of 1 to 3 characters of the texts, as written and upper-cased
+  const pieces = new Set(terms)
+  for (const t of texts.flat()) {
+    const chars = [...t]
+    for (let i = 0; i < chars.length; i++) {
+      for (let n = 1; n <= 3 && i + n <= chars.length; n++) {
+        const p = chars.slice(i, i + n).join('')
+        pieces.add(p)
+        pieces.add(p.toUpperCase())
+      }
+    }
+  }
+  try {
+    for (let i = 0; i < texts.length; i++) await add(i + 1, texts[i])
+    await check(pieces)
+
+    // PATCH (a search field and a field outside the search), DELETE, import (new rows and an update by ID)
+    const [first, second, third] = [...records.keys()]
+    let r = await sysadmin.c.patch(`/api/registers/devices/records/${first}`, { notes: '給与 Payroll 改訂', os: 'Windows 11' })
+    assert.equal(r.status, 200, r.text)
+    records.set(first, r.body)
+    r = await sysadmin.c.patch(`/api/registers/devices/records/${second}`, { os: 'macOS' })
+    assert.equal(r.status, 200, r.text)
+    records.set(second, r.body)
+    r = await sysadmin.c.del(`/api/registers/devices/records/${third}`)
+    assert.equal(r.status, 204, r.text)
+    records.delete(third)
+    const csv = toCsv([
+      ['ID', '管理上の名称', '種別', '導入年月日', '名称及び型式', '保管場所', '管理者名', '状態', '備考'],
+      [String(second), 'PC-002', 'デスクトップPC', '2026/04/01', 'Ｚｅｎ 改', '人事部 書庫', sysadmin.employee_no, '使用中', '50% off'],
+      ['', 'PC-101', 'デスクトップPC', '2026/04/01', 'ThinkCentre 人事', '経理部', sysadmin.employee_no, '使用中', 'PAYROLL_2027'],
+    ])
+    r = await raw(sysadmin.c, 'POST', '/api/registers/devices/import', { body: Buffer.concat([BOM, Buffer.from(csv)]), type: 'text/csv' })
+    assert.equal(r.status, 200, r.text)
+    r = await sysadmin.c.get('/api/registers/devices/records?per_page=200')
+    records.clear()
+    for (const rec of r.body.items) records.set(rec.id, rec)
+    assert.equal(records.size, texts.length)
+    await check([...terms, 'Payroll', '給与', '改訂', 'Ｚｅｎ', 'ｚｅｎ', 'zen', '書庫', '人事', 'ThinkCentre', 'payroll_', '_2027', '50% o',
+      'off "', 'ÄBC', 'タカナ'])
+    // q with a filter, a sort and pages: the same rows, in order
+    r = await sysadmin.c.get(`/api/registers/devices/records?q=${encodeURIComponent('a')}&kind=desktop&sort=-model&per_page=2&page=2`)
+    assert.equal(r.status, 200, r.text)
+    const all = [...records.values()].filter((rec) => likeMatches(rec, 'a') && rec.kind === 'desktop')
+      .sort((x, y) => (x.model === y.model ? y.id - x.id : x.model < y.model ? 1 : -1))
+    assert.deepEqual(r.body.items.map((i) => i.id), all.slice(2, 4).map((rec) => rec.id))
+    assert.equal(r.body.total, all.length)
+
+    // an existing data directory without the index (or whose index holds other fields) gets it at open
+    await w.stop()
+    sql(w.dir, "DROP TABLE fts_reg_devices; DROP TABLE gram_reg_devices; UPDATE store_text_index SET spec = 'fts5 trigram 2:asset_no' WHERE tbl = 'reg_assets';")
+    w.server = await startServer(w.dir, { env: w.clock.env })
+    w.clock.advance(30)
+    sysadmin.c = new Client(w.server.url)
+    r = await sysadmin.c.login(sysadmin.login, sysadmin.password, sysadmin.secret ? totp(sysadmin.secret, w.clock) : undefined)
+    assert.equal(r.status, 201, r.text)
+    assert.equal(sql(w.dir, "SELECT count(*) FROM sqlite_master WHERE name IN ('fts_reg_devices', 'gram_reg_devices');"), '2')
+    assert.match(sql(w.dir, "SELECT spec FROM store_text_index WHERE tbl = 'reg_assets';"), /:asset_no,business_area,name,/)
+    await check(['payroll', '人事', '人', 'Ｚｅｎ', '😀'])
+  } finally {
+    await w.stop()
+  }
+})
