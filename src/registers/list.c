@@ -251,9 +251,10 @@ append_item(void *arg, json_t *rec)
  * the matches. Walking the sort field's index instead, it checks each entry against the set of
  * matching ids until the page is full: about (offset + per_page) * rows / matches entries, cheap
  * ones (no row is read). The walk wins when the matches are many; it needs an index on the sort
- * field. WALK_COST is a walked entry's cost in reads of a matching row (docs/performance.md).
+ * field. A walked entry costs about a quarter of a matching row read (docs/performance.md); WALK_COST
+ * counts it as a half, because matches bunched at the far end of the sort order make walks longer.
  */
-#define WALK_COST 0.2
+#define WALK_COST 0.5
 
 static enum search_mode
 page_mode(struct reg_ctx *x, const struct reg_query *q, const struct built *b, int64_t total)
