@@ -590,10 +590,18 @@ INSERT INTO reg_assets (id, asset_no, $COLS)
 	SELECT t.id + k.k * 100000, printf('A%06d', ((t.id + k.k * 100000) * 7919) % 1000000), $COLS
 	FROM k, reg_assets t WHERE t.id <= 100000 ORDER BY k.k, t.id;
 COMMIT;
+-- the rows bypassed the engine, so its search index lacks them: without its record, mamori makes it
+-- again from the table when it opens the directory
+DELETE FROM store_text_index WHERE tbl = 'reg_assets';
 PRAGMA wal_checkpoint(TRUNCATE);
 EOF
 		t1=$(now_ns)
 		G_LOAD_S=$(calc "($t1 - $t0) / 1e9")
+		# any command that opens the directory makes the search index again (longer than the 10 s
+		# start_mamori waits for the server)
+		"$BIN" register list assets --data "$D1M" --per-page 1 >/dev/null || die "mamori could not open $D1M"
+		G_INDEX_S=$(calc "($(now_ns) - $t1) / 1e9")
+		G_LOAD_CMD="$G_LOAD_CMD; then the search index made again at open in $(fmt "$G_INDEX_S" 1) s"
 		start_mamori "$D1M" "$T/serve-1m.log"
 	else
 		start_mamori "$D1M" "$T/serve-1m.log"
@@ -662,10 +670,14 @@ F="t.id, t.asset_no, t.business_area, t.name, t.notes, t.department, t.manager, 
  t.availability, t.importance, t.retention, t.retention_end, t.threat, t.vulnerability, t.damage_likelihood,
  t.risk_value, t.created_at, t.updated_at, (SELECT p.employee_no || ' ' || p.name FROM person p WHERE p.id = t.manager)"
 SEL="SELECT $F FROM reg_assets t"
-LIKE=""
-for f in asset_no business_area name notes department handling_department user_scope storage_location; do
-	LIKE="$LIKE${LIKE:+ OR }t.$f LIKE '%zzqxnone%' ESCAPE '\\'"
-done
+# a page selects its ids first, then reads and labels those rows (list.c run())
+page() { # page WHERE ORDER LIMIT OFFSET
+	echo "$SEL WHERE t.id IN (SELECT t.id FROM reg_assets t$1 $2 LIMIT $3 OFFSET $4) $2"
+}
+ORD="ORDER BY t.asset_no ASC, t.id ASC"
+# a search of 3 or more characters reads the trigram index (src/store/sqlite.c, store_text_index_ids)
+IDS1="SELECT rowid FROM fts_reg_assets WHERE fts_reg_assets MATCH '\"payroll\"'"
+IDS0="SELECT rowid FROM fts_reg_assets WHERE fts_reg_assets MATCH '\"zzqxnone\"'"
 plan() { # plan LABEL SQL
 	echo "$1"
 	echo
@@ -675,15 +687,18 @@ plan() { # plan LABEL SQL
 	echo '```'
 	echo
 }
-echo "## h. query plans at $PLAN_AT rows (the SQL list.c builds, as of commit d2e1d68, with the values written in; sqlite3 shell with the engine's 32 MiB page cache; two runs)"
+echo "## h. query plans at $PLAN_AT rows (the SQL list.c builds, with the values written in; sqlite3 shell with the engine's 32 MiB page cache; two runs)"
 echo
 plan "count for the list page (every list request runs it):" "SELECT count(*) FROM reg_assets t"
-plan "the list page:" "$SEL ORDER BY t.asset_no ASC, t.id ASC LIMIT 50 OFFSET 0"
-plan "page 1000:" "$SEL ORDER BY t.asset_no ASC, t.id ASC LIMIT 50 OFFSET 49950"
-plan "count for a search (q over the 8 search fields; it stops at 10,001):" \
-	"SELECT count(*) FROM (SELECT 1 FROM reg_assets t WHERE ($LIKE) LIMIT 10001) c"
-plan "a search page:" "$SEL WHERE ($LIKE) ORDER BY t.asset_no ASC, t.id ASC LIMIT 50 OFFSET 0"
-plan "filter and sort:" "$SEL WHERE t.medium = 'cloud' ORDER BY t.risk_value DESC, t.id DESC LIMIT 50 OFFSET 0"
+plan "the list page (its first page of the whole ledger reads the rows straight from the index):" "$SEL $ORD LIMIT 50 OFFSET 0"
+plan "page 1000:" "$(page "" "$ORD" 50 49950)"
+plan "count for a search (the index's ids; it stops at 10,001):" "SELECT count(*) FROM ($IDS1 LIMIT 10001) c"
+plan "the page of a search with few matches (the index's ids, their rows sorted):" \
+	"$(page " WHERE t.id IN ($IDS1)" "$ORD" 50 0)"
+plan "the page of a search with many matches (the sort order walked, each id checked in the index's set):" \
+	"$(page " WHERE +t.id IN ($IDS1)" "$ORD" 50 0)"
+plan "count and page of a search with no match:" "SELECT count(*) FROM ($IDS0 LIMIT 10001) c"
+plan "filter and sort:" "$(page " WHERE t.medium = 'cloud'" "ORDER BY t.risk_value DESC, t.id DESC" 50 0)"
 
 # ---------------------------------------------------------------------------------------------
 
