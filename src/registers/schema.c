@@ -3,7 +3,7 @@
  * once at start so that a mistake in a definition stops the program with its name and field,
  * never a request later.
  */
-#include "registers/registers.h"
+#include "registers/rows.h"
 #include "base/embed.h"
 #include "workflow/approvals.h"
 
@@ -400,7 +400,8 @@ registers_sync(struct store *st, struct mm_err *err)
 		cols[n++] = (struct store_column){"created_by", STORE_TEXT, 0};
 		cols[n++] = (struct store_column){"updated_at", STORE_TEXT, 0};
 		cols[n++] = (struct store_column){"updated_by", STORE_TEXT, 0};
-		if ((rc = store_ensure_table(st, d->table, cols, n, err)) != 0) {
+		if ((rc = store_ensure_table(st, d->table, cols, n, err)) != 0 ||
+		    (rc = reg_search_sync(st, d, err)) != 0) {
 			store_rollback(st);
 			return rc;
 		}
