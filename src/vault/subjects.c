@@ -378,6 +378,15 @@ create_body(struct vault_ctx *x, json_t *in, int64_t *id, json_t *errs, struct m
 	if (rc < 0)
 		goto done;
 	*id = store_last_id(x->st);
+	/* the kept count of the masked list (schema 8; its triggers follow changes of state) */
+	if ((rc = store_prepare(x->st, "INSERT INTO mn_subject_count (kind, state, n) VALUES ($1, 'active', 1)"
+	    " ON CONFLICT (kind, state) DO UPDATE SET n = n + 1", &s, err)) != 0)
+		goto done;
+	store_bind_text(s, "$1", kind);
+	rc = store_step(s, err);
+	store_finalize(s);
+	if (rc < 0)
+		goto done;
 	if ((rc = set_purposes(x, *id, json_object_get(in, "purposes"), err)) != 0)
 		goto done;
 	if (digits[0]) {

@@ -333,6 +333,31 @@ counts_kept(struct store *st)
 }
 
 static void
+test_subjects_added_are_counted(void **state)
+{
+	struct fixture *f = *state;
+	json_t *in = json_pack("{s:s, s:s, s:[s]}", "kind", "shareholder", "name", "株主 一郎", "purposes",
+	    "shareholder_dividend"), *errors = NULL;
+	struct mm_err err = {0};
+	int64_t id = 0;
+
+	subject(f, "123456789018", NULL);
+	subject(f, "000000000000", NULL);
+	assert_int_equal(vault_subject_create(&f->x, in, &id, &errors, &err), 0);
+	assert_true(counts_kept(f->x.st));
+	assert_int_equal(unit_query_int(f->x.st, "SELECT n FROM mn_subject_count WHERE kind = 'partner' AND"
+	    " state = 'active'"), 2);
+	/* a refused subject is not counted */
+	json_object_set_new(in, "kind", json_string("robot"));
+	assert_int_equal(vault_subject_create(&f->x, in, &id, &errors, &err), MM_EINVAL);
+	assert_non_null(errors);
+	assert_true(counts_kept(f->x.st));
+	assert_int_equal(unit_query_int(f->x.st, "SELECT sum(n) FROM mn_subject_count"), 3);
+	json_decref(errors);
+	json_decref(in);
+}
+
+static void
 test_schema_8_keeps_every_row_and_allows_the_same_values(void **state)
 {
 	static const struct {
@@ -390,10 +415,15 @@ test_schema_8_keeps_every_row_and_allows_the_same_values(void **state)
 	    " 'register_change_no_delete')"), 10);
 	assert_int_not_equal(store_exec(st, "DELETE FROM audit_event", NULL), 0);
 	assert_int_not_equal(store_exec(st, "UPDATE mn_record SET detail = ''", NULL), 0);
+	/* the kept counts start from the rows there were */
+	assert_true(counts_kept(st));
+	assert_int_equal(unit_query_int(st, "SELECT sum(n) FROM mn_subject_count"), 3);
+	/* a subject added (and counted, as the vault does) */
 	unit_exec(st, "INSERT INTO mn_subject (kind, name, created_at, created_by, updated_at, updated_by) VALUES"
-	    " ('partner', '新規', 't', 'a', 't', 'a')");
+	    " ('partner', '新規', 't', 'a', 't', 'a');"
+	    "INSERT INTO mn_subject_count VALUES ('partner', 'active', 1) ON CONFLICT DO UPDATE SET n = n + 1");
 	assert_int_equal(unit_query_int(st, "SELECT max(id) FROM mn_subject"), 41);
-	/* the kept counts start from the rows there were and follow every change */
+	/* the triggers follow changes of state and deletions */
 	assert_true(counts_kept(st));
 	assert_int_equal(unit_query_int(st, "SELECT sum(n) FROM mn_subject_count"), 4);
 	unit_exec(st, "UPDATE mn_subject SET state = 'deletion_requested' WHERE id = 41");
@@ -531,6 +561,7 @@ main(void)
 	    T(test_leaving_moves_the_key_to_its_epoch_and_destroying_it_shreds),
 	    T(test_rotation_rewraps_every_key),
 	    cmocka_unit_test(test_schema_8_keeps_every_row_and_allows_the_same_values),
+	    T(test_subjects_added_are_counted),
 	    cmocka_unit_test(test_document_types_by_magic_bytes),
 	    T(test_document_kept_sealed_until_the_identity_check),
 	};
