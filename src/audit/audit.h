@@ -108,5 +108,10 @@ struct audit_row {
 	    *outcome, *client, *details, *prev_hash;
 };
 void audit_row_hash(const struct audit_row *r, char out[AUDIT_HASH_HEX]);
+/*
+ * The bytes that hash covers (docs/internals/audit-trail.md): written into out when they fit in n
+ * bytes. Returns their number, or 0 when they do not fit.
+ */
+size_t audit_row_encode(const struct audit_row *r, unsigned char *out, size_t n);
 
 #endif

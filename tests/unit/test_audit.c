@@ -310,6 +310,69 @@ test_row_hash_separates_fields(void **state)
 	assert_string_not_equal(ha, hb);
 }
 
+/* The encoding as the doc writes it, field by field, independent of chain.c's buffer. */
+static void
+reference_hash(const struct audit_row *r, char out[AUDIT_HASH_HEX])
+{
+	char seq[24];
+	const char *fields[] = {"mamori-audit-v1", r->prev_hash, seq, r->started_at, r->ended_at,
+	    r->actor, r->action, r->target_type, r->target_id, r->access, r->outcome, r->client,
+	    r->details};
+	struct mm_hash h;
+	unsigned char digest[MM_HASH_BYTES];
+
+	snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
+	mm_hash_init(&h);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		size_t len = strlen(fields[i]);
+		unsigned char be[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
+		    (unsigned char)(len >> 8), (unsigned char)len};
+		mm_hash_update(&h, be, 4);
+		mm_hash_update(&h, fields[i], len);
+	}
+	mm_hash_final(&h, digest);
+	mm_hex_encode(out, digest, sizeof(digest));
+}
+
+static void
+test_row_hash_matches_the_encoding_for_any_size(void **state)
+{
+	static const int64_t seqs[] = {0, 1, 9, 10, 1234567, -5, INT64_MAX, INT64_MIN};
+	struct audit_row r = {.started_at = "t",
+	    .ended_at = "t",
+	    .actor = "cli:alice",
+	    .action = "journal.add",
+	    .target_type = "journal_entry",
+	    .target_id = "1",
+	    .access = "create",
+	    .outcome = "success",
+	    .client = "local",
+	    .details = "",
+	    .prev_hash = GENESIS};
+	size_t sizes[] = {0, 100, 4096, 8000, 8192, 20000, 300000};
+	char got[AUDIT_HASH_HEX], want[AUDIT_HASH_HEX];
+	char *details = malloc(300001);
+
+	(void)state;
+	assert_non_null(details);
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		r.seq = seqs[i];
+		audit_row_hash(&r, got);
+		reference_hash(&r, want);
+		assert_string_equal(got, want);
+	}
+	/* rows larger than any append writes (edited in the file) are hashed the same way */
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memset(details, 'x', sizes[i]);
+		details[sizes[i]] = '\0';
+		r.details = details;
+		audit_row_hash(&r, got);
+		reference_hash(&r, want);
+		assert_string_equal(got, want);
+	}
+	free(details);
+}
+
 static void
 test_access_names(void **state)
 {
@@ -636,6 +699,97 @@ test_good_external_checkpoint_verifies(void **state)
 	assert_int_equal(res.checkpoints, 2); /* the one given and the stored one */
 }
 
+static void
+test_checkpoints_of_the_same_event_all_count(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_checkpoint first, again, kept;
+	struct audit_verify_result res;
+
+	append_n(f->st, 3, NULL);
+	checkpoint(f->st, f->sk, &first);
+	append_n(f->st, 4, NULL);
+	checkpoint(f->st, f->sk, &kept);
+	checkpoint(f->st, f->sk, &again); /* no event between: the same head */
+	assert_int_equal(again.events, 7);
+	append_n(f->st, 2, NULL);
+	assert_int_equal(verify(f, &kept, &res), 0);
+	assert_int_equal(res.events, 9);
+	assert_int_equal(res.checkpoints, 4);
+	assert_int_equal(verify(f, &first, &res), 0);
+	assert_int_equal(res.checkpoints, 4);
+}
+
+static void
+test_malformed_stored_checkpoint_is_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_checkpoint cp;
+
+	append_n(f->st, 3, NULL);
+	checkpoint(f->st, f->sk, &cp);
+	unit_exec(f->st, "INSERT INTO audit_checkpoint (events, head_hash, created_at, public_key,"
+	                 " signature) SELECT 0, head_hash, created_at, public_key, signature"
+	                 " FROM audit_checkpoint");
+	assert_bad(f, NULL, 1, "is malformed");
+}
+
+/* Rewrites event seq's details and, when rehash, its hash as the format says (a forger's edit). */
+static void
+rewrite_details(struct fixture *f, int64_t seq, const char *details, int rehash)
+{
+	struct audit_row r = {.seq = seq};
+	char col[13][8192 + 1];
+	const char *names[] = {"started_at", "ended_at", "actor", "action", "target_type",
+	    "target_id", "access", "outcome", "client", "prev_hash"};
+	char hash[AUDIT_HASH_HEX];
+	struct store_stmt *s;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		stored_text(f->st, seq, names[i], col[i], sizeof(col[i]));
+	r.started_at = col[0], r.ended_at = col[1], r.actor = col[2], r.action = col[3];
+	r.target_type = col[4], r.target_id = col[5], r.access = col[6], r.outcome = col[7];
+	r.client = col[8], r.prev_hash = col[9], r.details = details;
+	reference_hash(&r, hash);
+	assert_int_equal(store_prepare(f->st, rehash
+	    ? "UPDATE audit_event SET details = $1, hash = $2 WHERE seq = $3"
+	    : "UPDATE audit_event SET details = $1 WHERE seq = $3", &s, NULL), 0);
+	assert_int_equal(store_bind_text(s, "$1", details), 0);
+	if (rehash)
+		assert_int_equal(store_bind_text(s, "$2", hash), 0);
+	assert_int_equal(store_bind_int(s, "$3", seq), 0);
+	assert_int_equal(store_step(s, NULL), STORE_DONE);
+	store_finalize(s);
+}
+
+static void
+test_huge_edited_row_is_hashed_and_detected(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verify_result res;
+	size_t sizes[] = {9000, 200000, 1 << 20};
+	char *details = malloc((1 << 20) + 1);
+
+	assert_non_null(details);
+	append_n(f->st, 600, NULL);
+	drop_append_only_triggers(f->st);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memset(details, 'y', sizes[i]);
+		details[sizes[i]] = '\0';
+		/* the last event, hash made again: the chain is whole and verifies */
+		rewrite_details(f, 600, details, 1);
+		assert_int_equal(verify(f, NULL, &res), 0);
+		assert_int_equal(res.events, 600);
+	}
+	/* events in the middle, hash left: altered, the first one reported */
+	rewrite_details(f, 300, details, 0);
+	assert_bad(f, NULL, 300, "event 300 was altered");
+	details[9000] = '\0';
+	rewrite_details(f, 299, details, 0);
+	assert_bad(f, NULL, 299, "event 299 was altered");
+	free(details);
+}
+
 /* ---- checkpoints ---- */
 
 static void
@@ -904,6 +1058,7 @@ main(void)
 	    T(test_append_refuses_bad_fields),
 	    cmocka_unit_test(test_row_hash_known_vector),
 	    cmocka_unit_test(test_row_hash_separates_fields),
+	    cmocka_unit_test(test_row_hash_matches_the_encoding_for_any_size),
 	    cmocka_unit_test(test_access_names),
 	    T(test_empty_trail_verifies),
 	    T(test_chain_of_events_verifies),
@@ -925,6 +1080,9 @@ main(void)
 	    T(test_stored_checkpoint_of_another_key_is_refused),
 	    T(test_checkpoint_with_forged_head_is_refused),
 	    T(test_good_external_checkpoint_verifies),
+	    T(test_checkpoints_of_the_same_event_all_count),
+	    T(test_malformed_stored_checkpoint_is_reported),
+	    T(test_huge_edited_row_is_hashed_and_detected),
 	    T(test_checkpoint_make_needs_transaction_and_events),
 	    T(test_checkpoint_make_describes_head),
 	    T(test_checkpoint_format_parse_round_trip),
