@@ -101,6 +101,9 @@ struct audit_verify_result {
 int audit_verify(struct store *st, const unsigned char *public_key,
     const struct audit_checkpoint *external, struct audit_verify_result *res, struct mm_err *err);
 
+/* 0: audit_verify reads and checks in one thread (for tests: both ways give the same result). */
+extern int audit__verify_threads;
+
 /* The hash of one stored event (used by append and verify; exposed for tests). */
 struct audit_row {
 	int64_t seq;

@@ -7,6 +7,7 @@
 #include "base/str.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,142 @@ bad(struct audit_verify_result *res, int64_t seq, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The walk runs in two threads: the caller's reads the rows in order and writes each one's
+ * canonical encoding into a batch; a second thread checks the batches in the same order (numbers,
+ * links, hashes), so that hashing one batch overlaps SQLite reading the next. Only the second
+ * thread decides anything, event by event in order, exactly as a single loop would; when no
+ * thread can be started the caller checks each batch itself.
+ */
+#define BATCH_EVENTS 256
+#define BATCH_BYTES (96 * 1024) /* about 300 events of the usual size */
+#define BATCHES 4
+
+int audit__verify_threads = 1;
+
+/* One event as read. A stored hash longer than a hash keeps one character more: still unequal. */
+struct pending {
+	int64_t p_seq;
+	size_t p_off, p_len; /* its encoding in b_bytes; p_len 0: too large, hashed by the reader */
+	char p_prev[AUDIT_HASH_HEX + 1];
+	char p_stored[AUDIT_HASH_HEX + 1];
+	char p_hash[AUDIT_HASH_HEX];
+};
+
+struct batch {
+	struct pending b_ev[BATCH_EVENTS];
+	unsigned char b_bytes[BATCH_BYTES];
+	size_t b_n, b_used;
+	int b_full; /* handed to the checker and not checked yet */
+	int b_last; /* the reader's last batch */
+};
+
+struct walk {
+	struct batch *wk_batch; /* BATCHES of them, used in turn */
+	int wk_threaded;
+	pthread_mutex_t wk_mu;
+	pthread_cond_t wk_cond;
+	int wk_stop; /* the checker found the first problem: reading on is useless */
+	/* the checker's own */
+	int64_t wk_expect;
+	char wk_prev[AUDIT_HASH_HEX];
+	struct wanted *wk_wanted;
+	struct audit_verify_result *wk_res;
+};
+
+/* Checks the events of b in order; 1 when a problem was found (the walk ends there). */
+static int
+check_batch(struct walk *wk, struct batch *b)
+{
+	struct audit_verify_result *res = wk->wk_res;
+
+	for (size_t i = 0; i < b->b_n; i++) {
+		struct pending *e = &b->b_ev[i];
+
+		if (e->p_seq != wk->wk_expect) {
+			if (e->p_seq > wk->wk_expect)
+				bad(res, wk->wk_expect, "event %" PRId64 " is missing: the trail jumps from event %"
+				    PRId64 " to event %" PRId64, wk->wk_expect, wk->wk_expect - 1, e->p_seq);
+			else
+				bad(res, e->p_seq, "event %" PRId64 " has an invalid number", e->p_seq);
+			return 1;
+		}
+		if (strcmp(e->p_prev, wk->wk_prev) != 0) {
+			bad(res, e->p_seq, "event %" PRId64 " does not follow event %" PRId64
+			    ": its link to the previous event is wrong (events removed, inserted or reordered)",
+			    e->p_seq, e->p_seq - 1);
+			return 1;
+		}
+		if (e->p_len != 0)
+			mm_hash_hex(b->b_bytes + e->p_off, e->p_len, e->p_hash);
+		if (strcmp(e->p_hash, e->p_stored) != 0) {
+			bad(res, e->p_seq, "event %" PRId64 " was altered: its contents do not match its hash",
+			    e->p_seq);
+			return 1;
+		}
+		wanted_reached(wk->wk_wanted, e->p_seq, e->p_hash);
+		memcpy(wk->wk_prev, e->p_hash, AUDIT_HASH_HEX);
+		wk->wk_expect++;
+	}
+	return 0;
+}
+
+/* The second thread: checks the batches in turn until the reader's last one. */
+static void *
+checker(void *arg)
+{
+	struct walk *wk = arg;
+	int stop = 0, last = 0;
+
+	for (size_t i = 0; !last; i = (i + 1) % BATCHES) {
+		struct batch *b = &wk->wk_batch[i];
+
+		pthread_mutex_lock(&wk->wk_mu);
+		while (!b->b_full)
+			pthread_cond_wait(&wk->wk_cond, &wk->wk_mu);
+		pthread_mutex_unlock(&wk->wk_mu);
+		if (!stop)
+			stop = check_batch(wk, b);
+		last = b->b_last;
+		pthread_mutex_lock(&wk->wk_mu);
+		b->b_full = 0;
+		wk->wk_stop = stop;
+		pthread_cond_broadcast(&wk->wk_cond);
+		pthread_mutex_unlock(&wk->wk_mu);
+	}
+	return NULL;
+}
+
+/*
+ * Hands batch *i to the checker (or checks it) and returns the next batch to fill once it is
+ * free, or NULL when the checker has found a problem. The checker takes the batches in the order
+ * they were handed over, so the one waited for is always freed.
+ */
+static struct batch *
+hand_over(struct walk *wk, size_t *i)
+{
+	struct batch *b = &wk->wk_batch[*i];
+	int stop;
+
+	if (!wk->wk_threaded) {
+		if (!wk->wk_stop)
+			wk->wk_stop = check_batch(wk, b);
+		stop = wk->wk_stop;
+	} else {
+		*i = (*i + 1) % BATCHES;
+		pthread_mutex_lock(&wk->wk_mu);
+		b->b_full = 1;
+		pthread_cond_broadcast(&wk->wk_cond);
+		b = &wk->wk_batch[*i];
+		while (b->b_full)
+			pthread_cond_wait(&wk->wk_cond, &wk->wk_mu);
+		stop = wk->wk_stop;
+		pthread_mutex_unlock(&wk->wk_mu);
+	}
+	b->b_n = b->b_used = 0;
+	return stop ? NULL : b;
+}
+
 static const char *
 text(struct store_stmt *s, int col)
 {
@@ -141,15 +278,25 @@ text(struct store_stmt *s, int col)
 	return t ? t : "";
 }
 
+/* Copies a stored hash (at most AUDIT_HASH_HEX characters of it: enough to tell it unequal). */
+static void
+copy_hash(char out[AUDIT_HASH_HEX + 1], const char *t)
+{
+	if (memccpy(out, t, '\0', AUDIT_HASH_HEX + 1) == NULL)
+		out[AUDIT_HASH_HEX] = '\0';
+}
+
+/*
+ * Reads every event in order into the batches; *b is the batch being filled. Returns 0, or a
+ * negative code when SQLite fails.
+ */
 static int
-walk_chain(struct store *st, struct wanted *w, struct audit_verify_result *res, struct mm_err *err)
+read_events(struct store *st, struct walk *wk, size_t *i, struct mm_err *err)
 {
 	struct store_stmt *s;
-	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
-	int64_t expect = 1;
+	struct batch *b = &wk->wk_batch[*i];
 	int rc;
 
-	memcpy(prev, GENESIS, sizeof(prev));
 	if ((rc = store_prepare(st,
 	    "SELECT seq, started_at, ended_at, actor, action, target_type, target_id, access, outcome,"
 	    " client, details, prev_hash, hash FROM audit_event ORDER BY seq", &s, err)) != 0)
@@ -169,37 +316,104 @@ walk_chain(struct store *st, struct wanted *w, struct audit_verify_result *res, 
 		    .details = text(s, 10),
 		    .prev_hash = text(s, 11),
 		};
-		const char *stored = text(s, 12);
+		struct pending *e;
+		size_t len;
 
-		if (r.seq != expect) {
-			if (r.seq > expect)
-				bad(res, expect, "event %" PRId64 " is missing: the trail jumps from event %" PRId64
-				    " to event %" PRId64, expect, expect - 1, r.seq);
-			else
-				bad(res, r.seq, "event %" PRId64 " has an invalid number", r.seq);
+		if (b->b_n == BATCH_EVENTS && (b = hand_over(wk, i)) == NULL)
 			break;
+		len = audit_row_encode(&r, b->b_bytes + b->b_used, BATCH_BYTES - b->b_used);
+		if (len == 0 && b->b_n > 0) {
+			if ((b = hand_over(wk, i)) == NULL)
+				break;
+			len = audit_row_encode(&r, b->b_bytes, BATCH_BYTES);
 		}
-		if (strcmp(r.prev_hash, prev) != 0) {
-			bad(res, r.seq, "event %" PRId64 " does not follow event %" PRId64
-			    ": its link to the previous event is wrong (events removed, inserted or reordered)",
-			    r.seq, r.seq - 1);
-			break;
-		}
-		audit_row_hash(&r, hash);
-		if (strcmp(hash, stored) != 0) {
-			bad(res, r.seq, "event %" PRId64 " was altered: its contents do not match its hash",
-			    r.seq);
-			break;
-		}
-		wanted_reached(w, r.seq, hash);
-		memcpy(prev, hash, sizeof(prev));
-		expect++;
+		e = &b->b_ev[b->b_n++];
+		e->p_seq = r.seq;
+		e->p_off = b->b_used;
+		e->p_len = len;
+		if (len == 0)
+			audit_row_hash(&r, e->p_hash); /* larger than a batch: an edited row */
+		b->b_used += len;
+		copy_hash(e->p_prev, r.prev_hash);
+		copy_hash(e->p_stored, text(s, 12));
 	}
 	store_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The walk reads each page of the trail once. A page cache that grows to hold them all (the
+ * store's 32 MiB, meant for bulk writes) costs a fresh page of memory per page read: with the
+ * cache kept to a few pages, verify took a third less CPU time (docs/performance.md, d). The
+ * connection gets its own size back afterwards. These are SQLite's words: a backend that does not
+ * know them refuses, and nothing changes. Returns the size to restore, or 0 for none.
+ */
+#define WALK_CACHE_PAGES 64
+
+static int
+cache_set(struct store *st, int64_t size)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %" PRId64, size);
+	return store_exec(st, sql, NULL);
+}
+
+static int64_t
+walk_cache_small(struct store *st)
+{
+	int64_t was;
+
+	if (store_query_int(st, "PRAGMA cache_size", &was, NULL) != 0 || was == 0 ||
+	    (was > 0 && was <= WALK_CACHE_PAGES) || cache_set(st, WALK_CACHE_PAGES) != 0)
+		return 0;
+	return was;
+}
+
+static void
+walk_cache_restore(struct store *st, int64_t was)
+{
+	if (was != 0)
+		cache_set(st, was);
+}
+
+static int
+walk_chain(struct store *st, struct wanted *w, struct audit_verify_result *res, struct mm_err *err)
+{
+	struct walk wk = {.wk_expect = 1, .wk_wanted = w, .wk_res = res};
+	pthread_t thread;
+	size_t i = 0;
+	int64_t cache_was;
+	int rc;
+
+	memcpy(wk.wk_prev, GENESIS, sizeof(wk.wk_prev));
+	if ((wk.wk_batch = calloc(BATCHES, sizeof(*wk.wk_batch))) == NULL)
+		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
+	if (audit__verify_threads && pthread_mutex_init(&wk.wk_mu, NULL) == 0) {
+		if (pthread_cond_init(&wk.wk_cond, NULL) == 0) {
+			wk.wk_threaded = pthread_create(&thread, NULL, checker, &wk) == 0;
+			if (!wk.wk_threaded)
+				pthread_cond_destroy(&wk.wk_cond);
+		}
+		if (!wk.wk_threaded)
+			pthread_mutex_destroy(&wk.wk_mu);
+	}
+	cache_was = walk_cache_small(st);
+	rc = read_events(st, &wk, &i, err);
+	walk_cache_restore(st, cache_was);
+	/* the last batch, possibly empty, ends the checker (also after an error or a problem) */
+	wk.wk_batch[i].b_last = 1;
+	hand_over(&wk, &i);
+	if (wk.wk_threaded) {
+		pthread_join(thread, NULL);
+		pthread_cond_destroy(&wk.wk_cond);
+		pthread_mutex_destroy(&wk.wk_mu);
+	}
+	free(wk.wk_batch);
 	if (rc < 0)
 		return rc;
-	res->events = expect - 1;
-	memcpy(res->head, prev, sizeof(prev));
+	res->events = wk.wk_expect - 1;
+	memcpy(res->head, wk.wk_prev, sizeof(wk.wk_prev));
 	return 0;
 }
 
