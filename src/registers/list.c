@@ -188,13 +188,16 @@ prepare(struct reg_ctx *x, const char *sql, const struct built *b, struct store_
 	return 0;
 }
 
+/* What run() does with each row of its statement; nonzero stops it (negative: an error). */
+typedef int (*row_fn)(void *arg, const struct reg_def *d, struct store_stmt *s);
+
 /*
  * The rows of a query through fn. A page (per_page > 0) first selects its ids, sorted and cut to
  * the page, and then reads those rows only: the sort handles (key, id) pairs instead of whole
  * rows, and the labels of ref and person fields are looked up for the shown rows only.
  */
 static int
-run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, reg_row_fn fn, void *arg,
+run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, row_fn fn, void *arg,
     struct mm_err *err)
 {
 	struct mm_buf sql;
@@ -230,9 +233,7 @@ run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, reg_row
 	if (rc != 0)
 		return rc;
 	while ((rc = store_step(s, err)) == STORE_ROW) {
-		json_t *rec = reg_row_json(x->def, s);
-		int stop = fn(arg, rec);
-		json_decref(rec);
+		int stop = fn(arg, x->def, s);
 		if (stop) {
 			rc = stop;
 			break;
@@ -242,11 +243,21 @@ run(struct reg_ctx *x, const struct reg_query *q, const struct built *b, reg_row
 	return rc < 0 || rc > 1 ? rc : 0;
 }
 
+/* The page's rows, written as the items of its JSON text. */
+struct page_out {
+	struct mm_json_out po_out;
+	size_t po_rows;
+};
+
 static int
-append_item(void *arg, json_t *rec)
+write_item(void *arg, const struct reg_def *d, struct store_stmt *s)
 {
-	json_array_append(arg, rec);
-	return 0;
+	struct page_out *p = arg;
+
+	if (p->po_rows++ > 0)
+		mm_json_raw(&p->po_out, ",", 1);
+	reg_row_write(d, s, &p->po_out);
+	return p->po_out.jo_rc;
 }
 
 /*
@@ -278,17 +289,16 @@ page_mode(struct reg_ctx *x, const struct reg_query *q, const struct built *b, i
 }
 
 int
-reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_err *err)
+reg_list_write(struct reg_ctx *x, const struct reg_query *q, struct mm_buf *out, struct mm_err *err)
 {
 	struct built b = {0}, w = {0};
 	struct reg_query qq = *q;
+	struct page_out p = {.po_rows = 0};
 	struct store_stmt *s;
 	char sql[REG_SQL_MAX / 4];
 	int64_t total = 0;
-	json_t *items;
 	int rc;
 
-	*out = NULL;
 	if (qq.per_page == 0)
 		qq.per_page = 50;
 	if (qq.page == 0)
@@ -316,24 +326,66 @@ reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_e
 	store_finalize(s);
 	if (rc < 0)
 		goto done;
-	items = json_array();
+	/* the members in the order the API has always given them (json_pack's of before) */
+	mm_json_out_init(&p.po_out, out);
+	mm_json_raw(&p.po_out, "{\"items\":[", 10);
 	if (b.mode == SEARCH_IDS && b.searched && page_mode(x, &qq, &b, total) == SEARCH_WALK) {
 		if ((rc = build(x, &qq, SEARCH_WALK, &w, err)) == 0)
-			rc = run(x, &qq, &w, append_item, items, err);
+			rc = run(x, &qq, &w, write_item, &p, err);
 	} else {
-		rc = run(x, &qq, &b, append_item, items, err);
+		rc = run(x, &qq, &b, write_item, &p, err);
 	}
-	if (rc != 0) {
-		json_decref(items);
+	if (rc != 0)
 		goto done;
-	}
-	*out = json_pack("{s:o, s:I, s:b, s:I, s:I}", "items", items, "total",
-	    (json_int_t)(b.where.b_len && total > COUNT_CAP ? COUNT_CAP : total), "total_capped",
-	    b.where.b_len && total > COUNT_CAP, "page", (json_int_t)qq.page, "per_page", (json_int_t)qq.per_page);
+	mm_json_raw(&p.po_out, "],\"total\":", 10);
+	mm_json_int(&p.po_out, b.where.b_len && total > COUNT_CAP ? COUNT_CAP : total);
+	mm_json_raws(&p.po_out, b.where.b_len && total > COUNT_CAP ? ",\"total_capped\":true" : ",\"total_capped\":false");
+	mm_json_raw(&p.po_out, ",\"page\":", 8);
+	mm_json_int(&p.po_out, qq.page);
+	mm_json_raw(&p.po_out, ",\"per_page\":", 12);
+	mm_json_int(&p.po_out, qq.per_page);
+	mm_json_raw(&p.po_out, "}", 1);
 done:
+	if (rc == 0)
+		rc = mm_json_out_finish(&p.po_out);
+	if (rc != 0 && rc == p.po_out.jo_rc)
+		rc = mm_err_set(err, rc, "", "cannot write the page (at most %zu bytes)", out->b_max);
 	built_free(&b);
 	built_free(&w);
 	return rc;
+}
+
+int
+reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_err *err)
+{
+	struct mm_buf text;
+	json_error_t jerr;
+	int rc;
+
+	*out = NULL;
+	mm_buf_init(&text, REG_PAGE_MAX);
+	if ((rc = reg_list_write(x, q, &text, err)) == 0 &&
+	    (*out = json_loadb(text.b_data, text.b_len, 0, &jerr)) == NULL)
+		rc = mm_err_set(err, MM_ENOMEM, "", "cannot read the list page back: %s", jerr.text);
+	mm_buf_free(&text);
+	return rc;
+}
+
+/* reg_each's caller and its argument: each row as a jansson record. */
+struct each_call {
+	reg_row_fn ec_fn;
+	void *ec_arg;
+};
+
+static int
+each_record(void *arg, const struct reg_def *d, struct store_stmt *s)
+{
+	struct each_call *c = arg;
+	json_t *rec = reg_row_json(d, s);
+	int stop = c->ec_fn(c->ec_arg, rec);
+
+	json_decref(rec);
+	return stop;
 }
 
 int
@@ -345,7 +397,7 @@ reg_each(struct reg_ctx *x, const struct reg_query *q, reg_row_fn fn, void *arg,
 
 	all.per_page = 0;
 	if ((rc = build(x, &all, SEARCH_IDS, &b, err)) == 0)
-		rc = run(x, &all, &b, fn, arg, err);
+		rc = run(x, &all, &b, each_record, &(struct each_call){fn, arg}, err);
 	built_free(&b);
 	return rc;
 }

@@ -152,7 +152,13 @@ struct reg_query {
 	size_t nfilters;
 };
 typedef int (*reg_row_fn)(void *arg, json_t *rec);
-/* Lists the records of a query: {items, total, page, per_page}. Bad query parameters → MM_EINVAL. */
+/*
+ * Lists the records of a query: {items, total, total_capped, page, per_page}. Bad query
+ * parameters → MM_EINVAL. reg_list_write writes the JSON text straight into out (an empty buffer
+ * whose maximum is REG_PAGE_MAX; what the API sends), reg_list gives the same as a jansson value.
+ */
+#define REG_PAGE_MAX ((size_t)256 * 1024 * 1024) /* as the export of a whole ledger */
+int reg_list_write(struct reg_ctx *x, const struct reg_query *q, struct mm_buf *out, struct mm_err *err);
 int reg_list(struct reg_ctx *x, const struct reg_query *q, json_t **out, struct mm_err *err);
 /* Calls fn for each record of the query (every page), for export. */
 int reg_each(struct reg_ctx *x, const struct reg_query *q, reg_row_fn fn, void *arg, struct mm_err *err);

@@ -1,6 +1,7 @@
 /*
  * Reading ledger rows: the SELECT every reader shares (the fields, the times, and the display text
- * of ref and person values) and the decoding of one row into a JSON record.
+ * of ref and person values) and the decoding of one row into a JSON record, as a jansson value or
+ * written straight as JSON text (the list page); both give the same bytes.
  */
 #include "registers/rows.h"
 
@@ -64,6 +65,42 @@ reg_row_json(const struct reg_def *d, struct store_stmt *s)
 	    json_string(store_col_text(s, col + 1) ? store_col_text(s, col + 1) : ""));
 	json_object_set_new(o, "_labels", labels);
 	return o;
+}
+
+void
+reg_row_write(const struct reg_def *d, struct store_stmt *s, struct mm_json_out *o)
+{
+	int col = 1, lab = (int)d->nfields + 3, nlabels = 0;
+	const char *t;
+
+	mm_json_raw(o, "{\"id\":", 6);
+	mm_json_int(o, store_col_int(s, 0));
+	for (size_t i = 0; i < d->nfields; i++, col++) {
+		const struct reg_field *f = &d->fields[i];
+		size_t mark = mm_json_mark(o);
+
+		mm_json_key(o, 0, f->name); /* [a-z][a-z0-9_]* (reg_def_parse): nothing to escape */
+		if (store_col_is_null(s, col))
+			mm_json_raw(o, "null", 4);
+		else if (f->type == REG_BOOLEAN)
+			mm_json_raws(o, store_col_int(s, col) != 0 ? "true" : "false");
+		else if (is_int(f->type))
+			mm_json_int(o, store_col_int(s, col));
+		else if ((t = store_col_text(s, col)) == NULL || mm_json_string(o, t, strlen(t)) != 0)
+			mm_json_rewind(o, mark); /* as reg_row_json, whose json_string failed: no member */
+	}
+	mm_json_member_string(o, 0, "created_at", store_col_text(s, col) ? store_col_text(s, col) : "");
+	mm_json_member_string(o, 0, "updated_at", store_col_text(s, col + 1) ? store_col_text(s, col + 1) : "");
+	mm_json_raw(o, ",\"_labels\":{", 12);
+	for (size_t i = 0; i < d->nfields; i++) {
+		const struct reg_field *f = &d->fields[i];
+
+		if (f->type == REG_REF || f->type == REG_PERSON) {
+			if ((t = store_col_text(s, lab++)) != NULL && mm_json_member_string(o, nlabels == 0, f->name, t) == 0)
+				nlabels++;
+		}
+	}
+	mm_json_raw(o, "}}", 2);
 }
 
 int

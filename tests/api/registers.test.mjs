@@ -1124,3 +1124,37 @@ test('search: the ledgers\' text index finds exactly what LIKE finds (case, Japa
     await w.stop()
   }
 })
+
+// The list page is written straight as JSON text (docs/performance.md): its items are exactly the records
+// GET gives, with quotes, backslashes, control characters and U+2028 escaped as RFC 8259 asks (and as
+// jansson wrote them before: \b \f \n \r \t by name, others as \u00XX, U+2028 as it is).
+test('the list page writes every record as GET gives it, escaped as JSON asks', async () => {
+  const w = await world(['sysadmin'])
+  try {
+    const sysadmin = w.who.sysadmin
+    const notes = 'say "hi" \\ back/slash\nline\ttab\u2028sep 😀 情報'
+    let r = await sysadmin.c.post('/api/registers/devices/records', device(sysadmin.person, { notes }))
+    assert.equal(r.status, 201, r.text)
+    const id = r.body.id
+    r = await sysadmin.c.post('/api/registers/devices/records', device(sysadmin.person, { asset_no: 'PC-002' }))
+    assert.equal(r.status, 201, r.text)
+    const list = await raw(sysadmin.c, 'GET', '/api/registers/devices/records?sort=asset_no')
+    assert.equal(list.status, 200, list.text)
+    assert.equal(list.headers.get('content-type'), 'application/json')
+    assert.equal(Number(list.headers.get('content-length')), list.buf.length)
+    assert.ok(list.text.includes('"notes":"say \\"hi\\" \\\\ back/slash\\nline\\ttab\u2028sep 😀 情報"'), list.text)
+    assert.deepEqual(Object.keys(list.body), ['items', 'total', 'total_capped', 'page', 'per_page'])
+    assert.deepEqual([list.body.total, list.body.total_capped, list.body.page, list.body.per_page], [2, false, 1, 50])
+    const one = await raw(sysadmin.c, 'GET', `/api/registers/devices/records/${id}`)
+    assert.equal(one.status, 200, one.text)
+    // byte for byte: the first item is the record's own JSON text
+    assert.ok(list.text.startsWith(`{"items":[${one.text},`), `${list.text}\n${one.text}`)
+    assert.equal(list.body.items[0]._labels.manager, `${sysadmin.employee_no} ${sysadmin.name}`)
+    // a search and a page: the same records, the same text
+    r = await raw(sysadmin.c, 'GET', `/api/registers/devices/records?q=${encodeURIComponent('"hi"')}&per_page=1`)
+    assert.equal(r.status, 200, r.text)
+    assert.equal(r.text, `{"items":[${one.text}],"total":1,"total_capped":false,"page":1,"per_page":1}`)
+  } finally {
+    await w.stop()
+  }
+})

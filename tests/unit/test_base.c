@@ -5,10 +5,12 @@
 #include "base/embed.h"
 #include "base/err.h"
 #include "base/fs.h"
+#include "base/json_out.h"
 #include "base/str.h"
 #include "base/time.h"
 #include "crypto/crypto.h"
 
+#include <jansson.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -770,6 +772,179 @@ test_path_join(void **state)
 	assert_int_equal(mm_path_join(out, sizeof(out), "/var/lib/mamori", "x"), MM_ETOOBIG);
 }
 
+/* ---- the JSON writer (the list page's text) ---- */
+
+/* s (len bytes) through mm_json_string into a fresh buffer; NULL when the writer refused it. */
+static char *
+json_out_of(const char *s, size_t len)
+{
+	struct mm_buf b;
+	struct mm_json_out o;
+	char *out = NULL;
+
+	mm_buf_init(&b, 1 << 20);
+	mm_json_out_init(&o, &b);
+	if (mm_json_string(&o, s, len) == 0 && mm_json_out_finish(&o) == 0)
+		out = mm_buf_take(&b);
+	mm_buf_free(&b);
+	return out;
+}
+
+/* The writer's bytes are jansson's (json_dumps, JSON_COMPACT) for the same string. */
+static void
+expect_as_jansson(const char *s)
+{
+	json_t *j = json_string(s);
+	char *want, *got;
+
+	assert_non_null(j);
+	want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	got = json_out_of(s, strlen(s));
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	json_decref(j);
+}
+
+static void
+test_json_out_escapes_as_rfc8259_and_jansson(void **state)
+{
+	char all[40], *got;
+
+	(void)state;
+	/* every control character, by name where JSON has one, else \u00XX in upper case */
+	for (int c = 1; c < 0x20; c++) {
+		snprintf(all, sizeof(all), "a%cb", c);
+		expect_as_jansson(all);
+	}
+	got = json_out_of("\x01\x1f\b\f\n\r\t", 7);
+	assert_string_equal(got, "\"\\u0001\\u001F\\b\\f\\n\\r\\t\"");
+	free(got);
+	got = json_out_of("say \"hi\" \\ back/slash", 21);
+	assert_string_equal(got, "\"say \\\"hi\\\" \\\\ back/slash\""); /* "/" as it is, as jansson */
+	free(got);
+	/* DEL, U+2028 and U+2029 are valid in JSON text: written as they are, as jansson does */
+	got = json_out_of("\x7f\xe2\x80\xa8\xe2\x80\xa9", 7);
+	assert_string_equal(got, "\"\x7f\xe2\x80\xa8\xe2\x80\xa9\"");
+	free(got);
+	expect_as_jansson("");
+	expect_as_jansson("情報資産管理台帳 E0001 社員 1");
+	expect_as_jansson("\xf0\x9f\x94\x92 U+1F512 and U+10FFFF \xf4\x8f\xbf\xbf");
+	expect_as_jansson("\"\\\"\\\n\t\x01\x7f\xe2\x80\xa8");
+}
+
+static void
+test_json_out_long_strings_cross_chunks(void **state)
+{
+	char *s = malloc(20001);
+
+	(void)state;
+	assert_non_null(s);
+	/* longer than the writer's chunk, with escapes and multibyte characters across its edges */
+	for (size_t i = 0; i < 20000; i++)
+		s[i] = i % 97 == 0 ? '"' : i % 89 == 0 ? '\n' : (char)('a' + i % 26);
+	s[20000] = '\0';
+	expect_as_jansson(s);
+	for (size_t i = 0; i + 3 <= 20000; i += 3)
+		memcpy(s + i, "台", 3);
+	s[19998] = '\0';
+	expect_as_jansson(s);
+	free(s);
+}
+
+static void
+test_json_out_refuses_invalid_utf8_and_writes_nothing(void **state)
+{
+	static const char *bad[] = {
+	    "\xc0\xaf",         /* overlong "/" */
+	    "\xe0\x80\xaf",     /* overlong, 3 bytes */
+	    "\xed\xa0\x80",     /* a surrogate */
+	    "\xf4\x90\x80\x80", /* above U+10FFFF */
+	    "\x80",             /* a lone continuation byte */
+	    "ab\xe3\x81",       /* cut short */
+	    "\xff",
+	};
+	struct mm_buf b;
+	struct mm_json_out o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(json_string(bad[i])); /* jansson refuses them too */
+		assert_null(json_out_of(bad[i], strlen(bad[i])));
+	}
+	assert_null(json_out_of("a\0b", 3)); /* a NUL inside */
+	/* what was written before stays; the refused string leaves no trace, even a long one */
+	mm_buf_init(&b, 1 << 20);
+	mm_json_out_init(&o, &b);
+	mm_json_raws(&o, "[");
+	assert_int_equal(mm_json_member_string(&o, 1, "k", "ok"), 0);
+	assert_int_equal(mm_json_member_string(&o, 0, "bad", "x\xed\xa0\x80"), -1);
+	{
+		char *big = malloc(10001);
+		assert_non_null(big);
+		memset(big, 'a', 10000);
+		big[9999] = '\xff';
+		big[10000] = '\0';
+		assert_int_equal(mm_json_member_string(&o, 0, "big", big), -1);
+		free(big);
+	}
+	mm_json_raws(&o, "]");
+	assert_int_equal(mm_json_out_finish(&o), 0);
+	assert_string_equal(b.b_data, "[\"k\":\"ok\"]");
+	mm_buf_free(&b);
+}
+
+static void
+test_json_out_integers_and_keys(void **state)
+{
+	struct mm_buf b;
+	struct mm_json_out o;
+
+	(void)state;
+	mm_buf_init(&b, 1024);
+	mm_json_out_init(&o, &b);
+	mm_json_key(&o, 1, "a");
+	mm_json_int(&o, 0);
+	mm_json_key(&o, 0, "min");
+	mm_json_int(&o, INT64_MIN);
+	mm_json_key(&o, 0, "max");
+	mm_json_int(&o, INT64_MAX);
+	mm_json_key(&o, 0, "neg");
+	mm_json_int(&o, -42);
+	assert_int_equal(mm_json_out_finish(&o), 0);
+	assert_string_equal(b.b_data, "\"a\":0,\"min\":-9223372036854775808,\"max\":9223372036854775807,\"neg\":-42");
+	mm_buf_free(&b);
+}
+
+static void
+test_json_out_stops_at_the_buffer_maximum(void **state)
+{
+	struct mm_buf b;
+	struct mm_json_out o;
+
+	(void)state;
+	mm_buf_init(&b, 10);
+	mm_json_out_init(&o, &b);
+	mm_json_raws(&o, "12345");
+	mm_json_string(&o, "abcdefgh", 8);
+	mm_json_raws(&o, "x"); /* the first failure sticks: nothing more is written */
+	assert_int_equal(mm_json_out_finish(&o), MM_ETOOBIG);
+	assert_true(b.b_len <= 10);
+	mm_buf_free(&b);
+	/* a piece larger than the chunk goes past it, and still meets the maximum */
+	mm_buf_init(&b, 5000);
+	mm_json_out_init(&o, &b);
+	{
+		char big[6000];
+		memset(big, 'a', sizeof(big));
+		mm_json_raw(&o, big, sizeof(big));
+	}
+	assert_int_equal(mm_json_out_finish(&o), MM_ETOOBIG);
+	assert_int_equal(b.b_len, 0);
+	mm_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -820,6 +995,11 @@ main(void)
 	    unit_dir_test(test_fs_read_caps_size),
 	    unit_dir_test(test_fs_replace),
 	    cmocka_unit_test(test_path_join),
+	    cmocka_unit_test(test_json_out_escapes_as_rfc8259_and_jansson),
+	    cmocka_unit_test(test_json_out_long_strings_cross_chunks),
+	    cmocka_unit_test(test_json_out_refuses_invalid_utf8_and_writes_nothing),
+	    cmocka_unit_test(test_json_out_integers_and_keys),
+	    cmocka_unit_test(test_json_out_stops_at_the_buffer_maximum),
 	};
 
 	if (unit_init() != 0)

@@ -6,6 +6,8 @@
 
 #include "base/mynumber.h"
 #include "registers/registers.h"
+#include "registers/rows.h"
+#include "unit_store.h"
 
 static void
 test_mynumber_check_digit(void **state)
@@ -258,6 +260,131 @@ test_value_text_for_export(void **state)
 	mm_buf_free(&out);
 }
 
+/*
+ * A ledger of every kind of value in a database of its own, for the list page's writer: rows with
+ * quotes, backslashes, newlines, U+2028, nulls, a person without a row, and text that is not UTF-8
+ * (never stored through the engine, but the page must stay valid JSON if a file holds it).
+ */
+static struct store *
+writer_ledger(const char *dir, struct reg_def *d)
+{
+	char db[UNIT_PATH_MAX], f[2048];
+	struct mm_err err = {0};
+	struct store *st;
+
+	snprintf(f, sizeof(f), "%s, {\"name\": \"note\", \"type\": \"textarea\", \"label\": {\"ja\": \"a\", \"en\": \"a\"}},"
+	    " {\"name\": \"n\", \"type\": \"integer\", \"label\": {\"ja\": \"b\", \"en\": \"b\"}},"
+	    " {\"name\": \"ok\", \"type\": \"boolean\", \"label\": {\"ja\": \"c\", \"en\": \"c\"}},"
+	    " {\"name\": \"day\", \"type\": \"date\", \"label\": {\"ja\": \"d\", \"en\": \"d\"}},"
+	    " {\"name\": \"kind\", \"type\": \"enum\", \"label\": {\"ja\": \"e\", \"en\": \"e\"},"
+	    "  \"choices\": [{\"value\": \"pc\", \"ja\": \"パソコン\", \"en\": \"PC\"}]},"
+	    " {\"name\": \"owner\", \"type\": \"person\", \"label\": {\"ja\": \"f\", \"en\": \"f\"}},"
+	    " {\"name\": \"deputy\", \"type\": \"person\", \"label\": {\"ja\": \"g\", \"en\": \"g\"}}", CODE);
+	if (reg_def_parse(def_json(f), d, &err) != 0)
+		fail_msg("%s", err.msg);
+	unit_path(db, dir, "w.db");
+	assert_int_equal(store_open(&st, db, STORE_CREATE, NULL), 0);
+	unit_exec(st, "CREATE TABLE person (id INTEGER PRIMARY KEY, employee_no TEXT, name TEXT)");
+	unit_exec(st, "INSERT INTO person VALUES (1, 'E0001', '山田 \"太郎\"'), (2, 'E0002', CAST(X'FF41' AS TEXT))");
+	unit_exec(st, "CREATE TABLE reg_things (id INTEGER PRIMARY KEY, code TEXT, note TEXT, n INTEGER, ok INTEGER,"
+	    " day TEXT, kind TEXT, owner INTEGER, deputy INTEGER, created_at TEXT, updated_at TEXT)");
+	unit_exec(st, "INSERT INTO reg_things VALUES"
+	    " (1, 'A\"1\\', 'line1' || char(10) || 'line2' || char(9) || char(1) || 'x', -5, 1, '2026-04-01', 'pc', 1, 2,"
+	    "  '2026-04-01T00:00:00.000Z', '2026-04-02T00:00:00.000Z'),"
+	    " (2, 'B2', NULL, NULL, NULL, NULL, NULL, 99, NULL, NULL, NULL),"
+	    " (3, 'C3 ' || char(8232) || char(8233) || ' 🔒 台帳', '/' || char(127), 9223372036854775807, 0, NULL, NULL,"
+	    "  2, 1, 'x', 'y'),"
+	    " (4, 'D4', CAST(X'41FF' AS TEXT), 0, 7, NULL, NULL, NULL, NULL, CAST(X'C0AF' AS TEXT), 'z'),"
+	    " (5, 123, 'a', -9223372036854775808, 0, NULL, 'pc', 1, 1, NULL, NULL)");
+	return st;
+}
+
+/* The list page writes each row as the bytes of the jansson record that reg_get and the export use. */
+static void
+test_row_writer_gives_the_jansson_record(void **state)
+{
+	struct reg_def d;
+	struct store *st = writer_ledger(*state, &d);
+	struct store_stmt *s;
+	struct mm_buf sql, text;
+	struct mm_json_out o;
+	int rows = 0;
+
+	mm_buf_init(&sql, REG_SQL_MAX);
+	reg_select_sql(&d, &sql);
+	mm_buf_puts(&sql, " ORDER BY t.id");
+	assert_int_equal(store_prepare(st, sql.b_data, &s, NULL), 0);
+	while (store_step(s, NULL) == STORE_ROW) {
+		json_t *rec = reg_row_json(&d, s);
+		char *want = json_dumps(rec, JSON_COMPACT);
+
+		mm_buf_init(&text, 1 << 20);
+		mm_json_out_init(&o, &text);
+		reg_row_write(&d, s, &o);
+		assert_int_equal(mm_json_out_finish(&o), 0);
+		assert_string_equal(text.b_data, want);
+		mm_buf_free(&text);
+		free(want);
+		json_decref(rec);
+		rows++;
+	}
+	store_finalize(s);
+	assert_int_equal(rows, 5);
+	mm_buf_free(&sql);
+	store_close(st);
+	reg_def_free(&d);
+}
+
+/* The page's text: items in order, then total, total_capped, page and per_page, as json_pack gave. */
+static void
+test_list_page_text(void **state)
+{
+	struct reg_def d;
+	struct store *st = writer_ledger(*state, &d);
+	struct reg_ctx x = {.st = st, .def = &d};
+	struct reg_query q = {.sort = "-id", .page = 2, .per_page = 2};
+	struct mm_buf text;
+	struct mm_err err = {0};
+	json_t *rec, *page;
+	char *item;
+
+	mm_buf_init(&text, REG_PAGE_MAX);
+	assert_int_equal(reg_list_write(&x, &q, &text, &err), 0);
+	assert_non_null(strstr(text.b_data, "],\"total\":5,\"total_capped\":false,\"page\":2,\"per_page\":2}"));
+	assert_int_equal(strncmp(text.b_data, "{\"items\":[{\"id\":3,", 18), 0);
+	/* the second item is record 2, exactly as reg_get gives it */
+	assert_int_equal(reg_get(&x, 2, &rec, &err), 0);
+	item = json_dumps(rec, JSON_COMPACT);
+	assert_non_null(strstr(text.b_data, item));
+	free(item);
+	json_decref(rec);
+	/* reg_list (the CLI, the vault) reads the same text back */
+	assert_int_equal(reg_list(&x, &q, &page, &err), 0);
+	assert_int_equal(json_array_size(json_object_get(page, "items")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(page, "items"), 1), "id")), 2);
+	json_decref(page);
+	/* a search and a filter cap their total; a bad per_page writes nothing */
+	mm_buf_free(&text);
+	mm_buf_init(&text, REG_PAGE_MAX);
+	q = (struct reg_query){.q = "d4"};
+	assert_int_equal(reg_list_write(&x, &q, &text, &err), 0);
+	assert_int_equal(strncmp(text.b_data, "{\"items\":[{\"id\":4,\"code\":\"D4\",\"n\":0,\"ok\":true,", 45), 0);
+	assert_non_null(strstr(text.b_data, "\"total\":1,\"total_capped\":false,\"page\":1,\"per_page\":50}"));
+	mm_buf_free(&text);
+	mm_buf_init(&text, REG_PAGE_MAX);
+	q = (struct reg_query){.per_page = 201};
+	assert_int_equal(reg_list_write(&x, &q, &text, &err), MM_EINVAL);
+	assert_int_equal(text.b_len, 0);
+	/* a page larger than the buffer's maximum is refused, not cut */
+	mm_buf_free(&text);
+	mm_buf_init(&text, 100);
+	q = (struct reg_query){.per_page = 0};
+	assert_int_equal(reg_list_write(&x, &q, &text, &err), MM_ETOOBIG);
+	mm_buf_free(&text);
+	store_close(st);
+	reg_def_free(&d);
+}
+
 int
 main(void)
 {
@@ -269,6 +396,8 @@ main(void)
 	    cmocka_unit_test(test_values_from_spreadsheet_text),
 	    cmocka_unit_test(test_values_from_json),
 	    cmocka_unit_test(test_value_text_for_export),
+	    unit_dir_test(test_row_writer_gives_the_jansson_record),
+	    unit_dir_test(test_list_page_text),
 	};
 
 	if (unit_init() != 0)
