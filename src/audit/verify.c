@@ -15,6 +15,16 @@
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* A stored checkpoint read before the walk; its signature is checked while the walk runs. */
+struct stored_cp {
+	int64_t sc_id;
+	struct audit_checkpoint sc_cp;
+	int sc_sig; /* what audit_checkpoint_check_signature said; 1: not checked yet */
+};
+
+/* Stored checkpoints kept from before the walk; those after them are read again at the end. */
+#define CP_READ_AHEAD 4096
+
 /*
  * The events whose recomputed hash a checkpoint needs (ascending, each once) and, once the walk
  * has passed them, those hashes: a trail of millions of events keeps a few hashes, not all.
@@ -23,9 +33,12 @@ struct wanted {
 	int64_t *w_seq;
 	char (*w_hash)[AUDIT_HASH_HEX];
 	size_t w_n, w_cap;
-	size_t w_next;        /* the walk's place in w_seq */
-	int64_t w_stored;     /* stored checkpoints read, and the id of the newest one */
+	size_t w_next;    /* the walk's place in w_seq */
+	int64_t w_stored; /* stored checkpoints read, and the id of the newest one */
 	int64_t w_last_id;
+	struct stored_cp *w_cp; /* the first CP_READ_AHEAD of them */
+	size_t w_ncp, w_cp_cap;
+	size_t w_signed; /* signatures of w_cp checked so far */
 };
 
 static int
@@ -53,25 +66,66 @@ cmp_seq(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static const char *
+text(struct store_stmt *s, int col)
+{
+	const char *t = store_col_text(s, col);
+
+	return t ? t : "";
+}
+
+/* The checkpoint of a row of "SELECT id, events, head_hash, created_at, public_key, signature". */
+static void
+checkpoint_row(struct store_stmt *s, int64_t *id, struct audit_checkpoint *cp)
+{
+	*id = store_col_int(s, 0);
+	memset(cp, 0, sizeof(*cp));
+	cp->events = store_col_int(s, 1);
+	mm_strlcpy(cp->head, text(s, 2), sizeof(cp->head));
+	mm_strlcpy(cp->time, text(s, 3), sizeof(cp->time));
+	mm_strlcpy(cp->public_key, text(s, 4), sizeof(cp->public_key));
+	mm_strlcpy(cp->signature, text(s, 5), sizeof(cp->signature));
+}
+
+static int
+keep_checkpoint(struct wanted *w, int64_t id, const struct audit_checkpoint *cp)
+{
+	if (w->w_ncp == CP_READ_AHEAD)
+		return 0;
+	if (w->w_ncp == w->w_cp_cap) {
+		size_t cap = w->w_cp_cap ? w->w_cp_cap * 4 : 64;
+		void *p = realloc(w->w_cp, cap * sizeof(*w->w_cp));
+		if (p == NULL)
+			return MM_ENOMEM;
+		w->w_cp = p;
+		w->w_cp_cap = cap;
+	}
+	w->w_cp[w->w_ncp++] = (struct stored_cp){.sc_id = id, .sc_cp = *cp, .sc_sig = 1};
+	return 0;
+}
+
 /*
- * Reads which events the stored checkpoints (and the external one) cover, before the walk: a
- * checkpoint stored while the walk runs is left for the next verification, so that it can never
- * seem to cover events the walk did not reach.
+ * Reads the stored checkpoints (the first CP_READ_AHEAD whole) and which events they and the
+ * external one cover, before the walk: a checkpoint stored while the walk runs is left for the
+ * next verification, so that it can never seem to cover events the walk did not reach.
  */
 static int
 wanted_load(struct store *st, const struct audit_checkpoint *external, struct wanted *w,
     struct mm_err *err)
 {
 	struct store_stmt *s;
+	struct audit_checkpoint cp;
 	size_t n = 0;
 	int rc;
 
-	if ((rc = store_prepare(st, "SELECT id, events FROM audit_checkpoint ORDER BY id", &s, err)) != 0)
+	if ((rc = store_prepare(st, "SELECT id, events, head_hash, created_at, public_key, signature"
+	    " FROM audit_checkpoint ORDER BY id", &s, err)) != 0)
 		return rc;
 	while ((rc = store_step(s, err)) == STORE_ROW) {
+		checkpoint_row(s, &w->w_last_id, &cp);
 		w->w_stored++;
-		w->w_last_id = store_col_int(s, 0);
-		if ((rc = wanted_add(w, store_col_int(s, 1))) != 0)
+		if ((rc = wanted_add(w, cp.events)) != 0 ||
+		    (rc = keep_checkpoint(w, w->w_last_id, &cp)) != 0)
 			break;
 	}
 	store_finalize(s);
@@ -91,6 +145,19 @@ wanted_load(struct store *st, const struct audit_checkpoint *external, struct wa
 	if ((w->w_hash = calloc(n, sizeof(*w->w_hash))) == NULL)
 		return mm_err_set(err, MM_ENOMEM, "", "out of memory");
 	return 0;
+}
+
+/* Checks the next kept checkpoint's signature; 0 when all are checked. */
+static int
+wanted_sign_check(struct wanted *w)
+{
+	struct stored_cp *c;
+
+	if (w->w_signed == w->w_ncp)
+		return 0;
+	c = &w->w_cp[w->w_signed++];
+	c->sc_sig = audit_checkpoint_check_signature(&c->sc_cp);
+	return 1;
 }
 
 /* Keeps the recomputed hash of event seq when a checkpoint covers it (the walk goes in order). */
@@ -115,6 +182,7 @@ wanted_free(struct wanted *w)
 {
 	free(w->w_seq);
 	free(w->w_hash);
+	free(w->w_cp);
 }
 
 static void
@@ -225,8 +293,16 @@ checker(void *arg)
 		struct batch *b = &wk->wk_batch[i];
 
 		pthread_mutex_lock(&wk->wk_mu);
-		while (!b->b_full)
+		while (!b->b_full) {
+			/* no rows to check yet: a checkpoint's signature meanwhile (about 50 us) */
+			if (wk->wk_wanted->w_signed < wk->wk_wanted->w_ncp) {
+				pthread_mutex_unlock(&wk->wk_mu);
+				wanted_sign_check(wk->wk_wanted);
+				pthread_mutex_lock(&wk->wk_mu);
+				continue;
+			}
 			pthread_cond_wait(&wk->wk_cond, &wk->wk_mu);
+		}
 		pthread_mutex_unlock(&wk->wk_mu);
 		if (!stop)
 			stop = check_batch(wk, b);
@@ -268,14 +344,6 @@ hand_over(struct walk *wk, size_t *i)
 	}
 	b->b_n = b->b_used = 0;
 	return stop ? NULL : b;
-}
-
-static const char *
-text(struct store_stmt *s, int col)
-{
-	const char *t = store_col_text(s, col);
-
-	return t ? t : "";
 }
 
 /* Copies a stored hash (at most AUDIT_HASH_HEX characters of it: enough to tell it unequal). */
@@ -417,10 +485,13 @@ walk_chain(struct store *st, struct wanted *w, struct audit_verify_result *res, 
 	return 0;
 }
 
-/* Checks one checkpoint against the recomputed chain. label says which checkpoint it is. */
+/*
+ * Checks one checkpoint against the recomputed chain. label says which checkpoint it is; sig is
+ * what its signature check said, or 1 when it was not checked yet.
+ */
 static void
-check_checkpoint(const struct audit_checkpoint *cp, const char *pk_hex, const struct wanted *w,
-    struct audit_verify_result *res, const char *label)
+check_checkpoint(const struct audit_checkpoint *cp, int sig, const char *pk_hex,
+    const struct wanted *w, struct audit_verify_result *res, const char *label)
 {
 	const char *head;
 
@@ -429,7 +500,9 @@ check_checkpoint(const struct audit_checkpoint *cp, const char *pk_hex, const st
 		    label, cp->public_key);
 		return;
 	}
-	if (audit_checkpoint_check_signature(cp) != 0) {
+	if (sig == 1)
+		sig = audit_checkpoint_check_signature(cp);
+	if (sig != 0) {
 		bad(res, cp->events, "%s has an invalid signature", label);
 		return;
 	}
@@ -445,36 +518,50 @@ check_checkpoint(const struct audit_checkpoint *cp, const char *pk_hex, const st
 		    cp->events, label);
 }
 
+/* Checks a stored checkpoint; 1 when it is malformed (nothing after it is checked). */
 static int
-check_stored_checkpoints(struct store *st, const char *pk_hex, const struct wanted *w,
+check_stored(int64_t id, const struct audit_checkpoint *cp, int sig, const char *pk_hex,
+    const struct wanted *w, struct audit_verify_result *res)
+{
+	char label[64];
+
+	snprintf(label, sizeof(label), "stored checkpoint %" PRId64 " (%s)", id, cp->time);
+	if (cp->events < 1) {
+		bad(res, 1, "%s is malformed", label);
+		return 1;
+	}
+	check_checkpoint(cp, sig, pk_hex, w, res, label);
+	res->checkpoints++;
+	return 0;
+}
+
+/* The stored checkpoints in order: those read before the walk, then any after them. */
+static int
+check_stored_checkpoints(struct store *st, const char *pk_hex, struct wanted *w,
     struct audit_verify_result *res, struct mm_err *err)
 {
 	struct store_stmt *s;
+	struct audit_checkpoint cp;
+	int64_t id;
 	int rc;
 
-	if (w->w_stored == 0)
+	while (wanted_sign_check(w))
+		;
+	for (size_t i = 0; i < w->w_ncp && res->bad_seq == 0; i++)
+		if (check_stored(w->w_cp[i].sc_id, &w->w_cp[i].sc_cp, w->w_cp[i].sc_sig, pk_hex, w, res))
+			return 0;
+	if ((int64_t)w->w_ncp == w->w_stored || res->bad_seq != 0)
 		return 0;
 	if ((rc = store_prepare(st,
 	    "SELECT id, events, head_hash, created_at, public_key, signature FROM audit_checkpoint"
-	    " WHERE id <= $1 ORDER BY id", &s, err)) != 0)
+	    " WHERE id > $1 AND id <= $2 ORDER BY id", &s, err)) != 0)
 		return rc;
-	store_bind_int(s, "$1", w->w_last_id);
+	store_bind_int(s, "$1", w->w_cp[w->w_ncp - 1].sc_id);
+	store_bind_int(s, "$2", w->w_last_id);
 	while ((rc = store_step(s, err)) == STORE_ROW && res->bad_seq == 0) {
-		struct audit_checkpoint cp = {.events = store_col_int(s, 1)};
-		char label[64];
-
-		mm_strlcpy(cp.head, text(s, 2), sizeof(cp.head));
-		mm_strlcpy(cp.time, text(s, 3), sizeof(cp.time));
-		mm_strlcpy(cp.public_key, text(s, 4), sizeof(cp.public_key));
-		mm_strlcpy(cp.signature, text(s, 5), sizeof(cp.signature));
-		snprintf(label, sizeof(label), "stored checkpoint %" PRId64 " (%s)", store_col_int(s, 0),
-		    cp.time);
-		if (cp.events < 1) {
-			bad(res, 1, "%s is malformed", label);
+		checkpoint_row(s, &id, &cp);
+		if (check_stored(id, &cp, 1, pk_hex, w, res))
 			break;
-		}
-		check_checkpoint(&cp, pk_hex, w, res, label);
-		res->checkpoints++;
 	}
 	store_finalize(s);
 	return rc < 0 ? rc : 0;
@@ -493,7 +580,7 @@ audit_verify(struct store *st, const unsigned char *public_key, const struct aud
 	if ((rc = wanted_load(st, external, &w, err)) != 0 || (rc = walk_chain(st, &w, res, err)) != 0)
 		goto out;
 	if (res->bad_seq == 0 && external != NULL) {
-		check_checkpoint(external, pk_hex, &w, res, "the checkpoint given");
+		check_checkpoint(external, 1, pk_hex, &w, res, "the checkpoint given");
 		res->checkpoints++;
 	}
 	if (res->bad_seq == 0)
