@@ -4,7 +4,9 @@
  *
  * A search reads the ledger's text index (store_text_index_*, kept in step by reg_search_write)
  * when it can answer the term, and otherwise compares the fields with LIKE; both give the same
- * rows. A page selects the ids of its rows first and then reads and labels only those rows.
+ * rows. A page selects the ids of its rows first and then reads and labels only those rows. A
+ * search alone reads the index once: the matching ids give the total and, when there are at most
+ * COUNT_CAP of them, the page's set.
  */
 #include "registers/rows.h"
 
@@ -85,10 +87,13 @@ search_count(const struct reg_def *d)
 	return n;
 }
 
-/* The conditions, parameters and order of a query; a search as mode asks when the index can. */
+/*
+ * The conditions, parameters and order of a query; a search as mode asks when the index can, from
+ * matches (a JSON array of every matching id) when given.
+ */
 static int
-build(struct reg_ctx *x, const struct reg_query *q, enum search_mode mode, struct built *b,
-    struct mm_err *err)
+build(struct reg_ctx *x, const struct reg_query *q, enum search_mode mode, const char *matches,
+    struct built *b, struct mm_err *err)
 {
 	const struct reg_def *d = x->def;
 	const char *sort = q->sort && *q->sort ? q->sort : d->sort;
@@ -138,7 +143,14 @@ build(struct reg_ctx *x, const struct reg_query *q, enum search_mode mode, struc
 			return mm_err_input(err, "q", "max_length", "検索語が長すぎます", "the search is too long");
 		b->searched = 1;
 		snprintf(param, sizeof(param), "$%zu", json_array_size(b->params) + 1);
-		if (mode != SEARCH_LIKE && store_text_index_ids(x->st, d->table, d->search, search_count(d),
+		if (mode != SEARCH_LIKE && matches) {
+			/* every matching id, read from the index once already (reg_list_write), as a JSON
+			   array: SQLite's json_each gives them back as a set */
+			b->mode = mode;
+			json_array_append_new(b->params, json_string(matches));
+			mm_buf_printf(&b->where, "%s %st.id IN (SELECT value FROM json_each(%s))", cond(b),
+			    mode == SEARCH_WALK ? "+" : "", param);
+		} else if (mode != SEARCH_LIKE && store_text_index_ids(x->st, d->table, d->search, search_count(d),
 		    q->q, param, b->ids, sizeof(b->ids), value, sizeof(value)) == 1) {
 			/* the unary + keeps SQLite from reading the rows by this set: it walks the sort
 			   order */
@@ -295,6 +307,7 @@ reg_list_write(struct reg_ctx *x, const struct reg_query *q, struct mm_buf *out,
 	struct reg_query qq = *q;
 	struct page_out p = {.po_rows = 0};
 	struct store_stmt *s;
+	struct mm_buf matches = {0};
 	char sql[REG_SQL_MAX / 4];
 	int64_t total = 0;
 	int rc;
@@ -308,29 +321,50 @@ reg_list_write(struct reg_ctx *x, const struct reg_query *q, struct mm_buf *out,
 		    "per_page must be 1 to 200");
 	if (qq.page < 1 || qq.page > 1000000)
 		return mm_err_input(err, "page", "range", "ページ番号が正しくありません", "page must be 1 or more");
-	if ((rc = build(x, &qq, SEARCH_IDS, &b, err)) != 0)
+	if ((rc = build(x, &qq, SEARCH_IDS, NULL, &b, err)) != 0)
 		goto done;
 	/* an unfiltered count is SQLite's fast count; the others stop at COUNT_CAP, and a search
-	   alone counts the index's ids without reading a row */
+	   alone reads the index's ids without reading a row, once: when they are all there, they are
+	   also the page's set, and the index is not asked again */
+	mm_buf_init(&matches, (COUNT_CAP + 1) * 21 + 2);
 	if (b.where.b_len == 0)
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t", x->def->table);
 	else if (b.mode == SEARCH_IDS && !b.filtered)
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (%s LIMIT %d) c", b.ids, COUNT_CAP + 1);
+		snprintf(sql, sizeof(sql), "%s LIMIT %d", b.ids, COUNT_CAP + 1);
 	else
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s t%s LIMIT %d) c", x->def->table,
 		    b.where.b_data, COUNT_CAP + 1);
 	if ((rc = prepare(x, sql, &b, &s, err)) != 0)
 		goto done;
-	if ((rc = store_step(s, err)) == STORE_ROW)
+	if (b.where.b_len && b.mode == SEARCH_IDS && !b.filtered) {
+		struct mm_json_out ids;
+
+		mm_json_out_init(&ids, &matches);
+		mm_json_raw(&ids, "[", 1);
+		while ((rc = store_step(s, err)) == STORE_ROW) {
+			if (total++ > 0)
+				mm_json_raw(&ids, ",", 1);
+			mm_json_int(&ids, store_col_int(s, 0));
+		}
+		mm_json_raw(&ids, "]", 1);
+		if (mm_json_out_finish(&ids) != 0 || total > COUNT_CAP)
+			mm_buf_free(&matches); /* not every id: the page asks the index */
+	} else if ((rc = store_step(s, err)) == STORE_ROW) {
 		total = store_col_int(s, 0);
+	}
 	store_finalize(s);
 	if (rc < 0)
 		goto done;
 	/* the members in the order the API has always given them (json_pack's of before) */
 	mm_json_out_init(&p.po_out, out);
 	mm_json_raw(&p.po_out, "{\"items\":[", 10);
-	if (b.mode == SEARCH_IDS && b.searched && page_mode(x, &qq, &b, total) == SEARCH_WALK) {
-		if ((rc = build(x, &qq, SEARCH_WALK, &w, err)) == 0)
+	if (b.mode == SEARCH_IDS && b.searched) {
+		enum search_mode mode = page_mode(x, &qq, &b, total);
+
+		/* the ids of the matches, when they are all in matches, or else the index's query */
+		if (matches.b_data == NULL && mode == SEARCH_IDS)
+			rc = run(x, &qq, &b, write_item, &p, err);
+		else if ((rc = build(x, &qq, mode, matches.b_data, &w, err)) == 0)
 			rc = run(x, &qq, &w, write_item, &p, err);
 	} else {
 		rc = run(x, &qq, &b, write_item, &p, err);
@@ -350,6 +384,7 @@ done:
 		rc = mm_json_out_finish(&p.po_out);
 	if (rc != 0 && rc == p.po_out.jo_rc)
 		rc = mm_err_set(err, rc, "", "cannot write the page (at most %zu bytes)", out->b_max);
+	mm_buf_free(&matches);
 	built_free(&b);
 	built_free(&w);
 	return rc;
@@ -396,7 +431,7 @@ reg_each(struct reg_ctx *x, const struct reg_query *q, reg_row_fn fn, void *arg,
 	int rc;
 
 	all.per_page = 0;
-	if ((rc = build(x, &all, SEARCH_IDS, &b, err)) == 0)
+	if ((rc = build(x, &all, SEARCH_IDS, NULL, &b, err)) == 0)
 		rc = run(x, &all, &b, each_record, &(struct each_call){fn, arg}, err);
 	built_free(&b);
 	return rc;
