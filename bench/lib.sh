@@ -2,11 +2,11 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #
-# They are the helpers of bench/run.sh and bench/registers.sh, gathered here so that a new
-# benchmark does not copy them once more (bench/mynumber.sh uses them). The caller sets START
-# (date +%s) before calling note, and calls bench_tmpdir before anything that starts a process.
-# Variables they use or set: T (the temporary directory), PIDS (processes to stop on exit), SPID
-# and M (the last mamori serve started and its base URL), COOKIE and CSRF (the session),
+# bench/run.sh, bench/registers.sh and bench/mynumber.sh all use them: a helper that two benchmarks
+# need belongs here, not in a copy. The caller sets START (date +%s) before calling note, and calls
+# bench_tmpdir before anything that starts a process. Variables they use or set: T (the temporary
+# directory), PIDS (processes to stop on exit), SPID and M (the last mamori serve started and its
+# base URL), COOKIE and CSRF (the session; requests go without a cookie while COOKIE is empty),
 # DURATION (wrk's measure, e.g. 10s), and the outputs named in each function's comment.
 
 die() {
@@ -15,6 +15,23 @@ die() {
 }
 note() {
 	echo "bench: [$(($(date +%s) - START)) s] $*" >&2
+}
+
+# bench_bin SCRIPT ARGS...: the script's one argument, the mamori binary to measure; sets BIN_ARG (as
+# given), BIN_DIR (its build directory, for meson-info) and BIN (its absolute path)
+bench_bin() {
+	[ $# -eq 2 ] || die "usage: bench/$1 BIN   (e.g. bench/$1 build/mamori)"
+	BIN_ARG=$2
+	BIN=$2
+	[ -x "$BIN" ] || die "$BIN is not an executable (run make first)"
+	case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+	BIN_DIR=$(dirname "$BIN")
+}
+# bench_copy_bin: BIN becomes a private copy in T, so that a rebuild during the run does not change
+# what is measured
+bench_copy_bin() {
+	cp "$BIN" "$T/mamori"
+	BIN=$T/mamori
 }
 
 # need TOOL...: dies naming the first tool that is missing
@@ -160,12 +177,17 @@ wait_200() {
 		sleep 0.01
 	done
 }
-# start_mamori DATA LOG: mamori serve (default --threads) on a free port; sets SPID and M
-start_mamori() {
-	free_port
-	"$BIN" serve --data "$1" --listen "127.0.0.1:$PORT" >"$2" 2>&1 &
+# spawn_mamori DATA PORT LOG: starts mamori serve (default --threads) in the background and returns
+# at once; sets SPID
+spawn_mamori() {
+	"$BIN" serve --data "$1" --listen "127.0.0.1:$2" >"$3" 2>&1 &
 	SPID=$!
 	PIDS="$PIDS $SPID"
+}
+# start_mamori DATA LOG: mamori serve on a free port, once it answers; sets SPID and M
+start_mamori() {
+	free_port
+	spawn_mamori "$1" "$PORT" "$2"
 	M=http://127.0.0.1:$PORT
 	wait_200 "$M/healthz" "$SPID" "$2"
 }
@@ -218,15 +240,25 @@ quiesce() {
 	note "pid $1 still busy after 120 s"
 }
 
-# wrk_run NAME THREADS CONNS URL: wrk with the session cookie (a 1 s warm-up on one connection,
-# then the measure) against the server SPID; sets RPS P50 P90 P99 NREQ WERR and WCMD (the command,
-# the cookie shown as $COOKIE)
+COOKIE=""
+CSRF=""
+# wrk_c ARGS...: wrk, with the session cookie when there is one
+wrk_c() {
+	if [ -n "$COOKIE" ]; then wrk -H "Cookie: $COOKIE" "$@"; else wrk "$@"; fi
+}
+# curl_c ARGS...: curl, with the session cookie when there is one
+curl_c() {
+	if [ -n "$COOKIE" ]; then curl -H "Cookie: $COOKIE" "$@"; else curl "$@"; fi
+}
+# wrk_run NAME THREADS CONNS URL: wrk (a 1 s warm-up on one connection, then the measure) against
+# the server SPID; sets RPS P50 P90 P99 (in ms) NREQ WERR and WCMD (the command, the cookie shown
+# as $COOKIE)
 wrk_run() {
-	wrk -t1 -c1 -d1s --timeout 60s -H "Cookie: $COOKIE" "$4" >/dev/null 2>&1 || true
+	wrk_c -t1 -c1 -d1s --timeout 60s "$4" >/dev/null 2>&1 || true
 	quiesce "$SPID"
-	WCMD="wrk -t$2 -c$3 -d$DURATION --timeout 60s --latency -H 'Cookie: \$COOKIE' '$4'"
+	WCMD="wrk -t$2 -c$3 -d$DURATION --timeout 60s --latency${COOKIE:+ -H 'Cookie: \$COOKIE'} '$4'"
 	note "$WCMD"
-	wrk -t"$2" -c"$3" -d"$DURATION" --timeout 60s --latency -H "Cookie: $COOKIE" "$4" >"$T/wrk-$1.txt" 2>&1 ||
+	wrk_c -t"$2" -c"$3" -d"$DURATION" --timeout 60s --latency "$4" >"$T/wrk-$1.txt" 2>&1 ||
 		die "wrk failed: $(cat "$T/wrk-$1.txt")"
 	wrk_parse "$1"
 	quiesce "$SPID"
@@ -248,7 +280,7 @@ slow_run() {
 	: >"$T/slow-$1.txt"
 	s_i=0
 	while [ $s_i -lt 5 ]; do
-		curl -s -f -o /dev/null -w '%{time_total}\n' -H "Cookie: $COOKIE" "$2" >>"$T/slow-$1.txt" || die "GET $2 failed"
+		curl_c -s -f -o /dev/null -w '%{time_total}\n' "$2" >>"$T/slow-$1.txt" || die "GET $2 failed"
 		s_i=$((s_i + 1))
 	done
 	P50=$(sort -n "$T/slow-$1.txt" | awk 'NR == 3 { printf "%.3f\n", $1 * 1000 }')
@@ -260,15 +292,15 @@ slow_run() {
 
 # get NAME URL: one request with the session; the body in $T/NAME.json, headers in $T/h-NAME.txt
 get() {
-	g_code=$(curl -s -D "$T/h-$1.txt" -o "$T/$1.json" -w '%{http_code}' -H "Cookie: $COOKIE" "$2")
+	g_code=$(curl_c -s -D "$T/h-$1.txt" -o "$T/$1.json" -w '%{http_code}' "$2")
 	[ "$g_code" = 200 ] || die "GET $2 answered $g_code: $(head -c 300 "$T/$1.json")"
 }
 json_total() {
 	sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$T/$1.json"
 }
-# sizes URL: "header bytes + body bytes" of one response with the session
+# sizes URL: "header bytes + body bytes" of one response (with the session, if any)
 sizes() {
-	curl -s -o /dev/null -w '%{size_header} + %{size_download}' -H "Cookie: $COOKIE" "$1"
+	curl_c -s -o /dev/null -w '%{size_header} + %{size_download}' "$1"
 }
 
 # sign_in LOGIN ONE_TIME_PASSWORD NEW_PASSWORD: the first sign-in of an account at $M (one-time
@@ -309,17 +341,23 @@ nginx_headers() {
 content_type() {
 	tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "content-type" { print substr($0, length($1) + 3); exit }'
 }
-# start_nginx_file BODY HEADERS: a throwaway nginx (one worker, keep-alive) serving the file BODY as
-# /page.json with the headers of the mamori response HEADERS (curl -D); sets NGPID and G
-start_nginx_file() {
+# nginx_location PATH HEADERS: an nginx location serving the file PATH (below $T/nginx/www) with the
+# content type and headers of the mamori response HEADERS (curl -D)
+nginx_location() {
+	printf '\t\tlocation = %s {\n\t\t\ttypes { }\n\t\t\tdefault_type "%s";\n%s\n\t\t}\n' "$1" \
+		"$(content_type "$2")" "$(nginx_headers "$2")"
+}
+# start_nginx LOCATIONS PATH: a throwaway nginx (one worker, keep-alive, sendfile) on a free port of
+# 127.0.0.1, serving $T/nginx/www through LOCATIONS (nginx_location), once PATH answers 200; sets
+# NGPID and G
+start_nginx() {
 	N=$T/nginx
 	mkdir -p "$N/www" "$N/tmp"
-	chmod 711 "$T"
-	cp "$1" "$N/www/page.json"
+	chmod 711 "$T" # nginx's worker may run as nobody: it must reach $T/nginx/www
 	chmod -R a+rX "$N"
 	free_port
 	cat >"$N/nginx.conf" <<EOF
-# throwaway nginx for bench/: one worker, keep-alive, the same body and headers as mamori
+# throwaway nginx for bench/: one worker, keep-alive, the same bodies and headers as mamori
 worker_processes 1;
 daemon off;
 pid $N/nginx.pid;
@@ -342,11 +380,7 @@ http {
 	server {
 		listen 127.0.0.1:$PORT;
 		root $N/www;
-		location = /page.json {
-			types { }
-			default_type "$(content_type "$2")";
-$(nginx_headers "$2")
-		}
+$1
 	}
 }
 EOF
@@ -354,7 +388,18 @@ EOF
 	NGPID=$!
 	PIDS="$PIDS $NGPID"
 	G=http://127.0.0.1:$PORT
-	wait_200 "$G/page.json" "$NGPID" "$N/error.log"
-	curl -s -o "$T/ng-page.json" "$G/page.json"
-	cmp -s "$1" "$T/ng-page.json" || die "nginx does not serve the same bytes as $1"
+	wait_200 "$G$2" "$NGPID" "$N/error.log"
+}
+# same_bytes FILE PATH: dies unless nginx serves PATH with the bytes of FILE
+same_bytes() {
+	curl -s -o "$T/ng-same" "$G$2"
+	cmp -s "$1" "$T/ng-same" || die "nginx does not serve the same bytes as $1 at $2"
+}
+# start_nginx_file BODY HEADERS: start_nginx serving the file BODY as /page.json with the headers of
+# the mamori response HEADERS (curl -D)
+start_nginx_file() {
+	mkdir -p "$T/nginx/www"
+	cp "$1" "$T/nginx/www/page.json"
+	start_nginx "$(nginx_location /page.json "$2")" /page.json
+	same_bytes "$1" /page.json
 }

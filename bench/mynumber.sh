@@ -44,10 +44,7 @@ set -eu
 START=$(date +%s)
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || die "usage: bench/mynumber.sh BIN   (e.g. bench/mynumber.sh build/mamori)"
-BIN=$1
-[ -x "$BIN" ] || die "$BIN is not an executable (run make first)"
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+bench_bin mynumber.sh "$@"
 
 DURATION=${BENCH_DURATION:-10s}
 RUNS=${BENCH_RUNS:-3}
@@ -58,11 +55,7 @@ need wrk hyperfine nginx sqlite3 curl awk sed date pgrep
 command -v oathtool >/dev/null 2>&1 || die "oathtool is missing (apt-get install oathtool; scripts/deps.sh test installs it)"
 
 bench_tmpdir mamori-bench-mn
-# run a private copy: a rebuild of BIN during the run must not change what is measured
-BIN_ARG=$1
-BIN_DIR=$(dirname "$BIN")
-cp "$BIN" "$T/mamori"
-BIN=$T/mamori
+bench_copy_bin
 
 # ---------------------------------------------------------------------------------------------
 # the data
@@ -396,18 +389,26 @@ echo
 # ---------------------------------------------------------------------------------------------
 # l. the query plans
 
-COLS="s.id, s.kind, s.person_id, s.parent_id, s.name, s.name_kana, s.relation, s.use_ended_on, s.retention_end, s.state, s.stub, s.created_at, s.updated_at, n.kind, n.tail"
-WHERE="WHERE (\$1 = '' OR s.kind = \$1) AND (\$2 = '' OR s.state = \$2) AND (\$3 = '%' OR s.name LIKE \$3 OR s.name_kana LIKE \$3)"
-COUNT_SQL="SELECT count(*) FROM (SELECT 1 FROM mn_subject s $WHERE LIMIT 10001) c"
-PAGE_SQL="SELECT $COLS FROM mn_subject s LEFT JOIN mn_number n ON n.subject_id = s.id $WHERE ORDER BY s.id DESC LIMIT 50 OFFSET 0"
-plan() { # plan LABEL KIND PATTERN: the plans and two timed runs of the count and the page
+COLS="s.id, s.kind, s.person_id, s.parent_id, s.name, s.name_kana, s.relation, s.use_ended_on, s.retention_end, s.state, s.stub, s.created_at, s.updated_at, n.kind, n.tail, (SELECT group_concat(p.purpose, ' ') FROM mn_subject_purpose p WHERE p.subject_id = s.id)"
+# the conditions vault_subject_list writes, only those that are set: $1 kind, $2 state, $3 the pattern
+W_KIND=" WHERE s.kind = \$1"
+W_Q=" WHERE (s.name LIKE \$3 ESCAPE '\\' OR s.name_kana LIKE \$3 ESCAPE '\\')"
+# without a search the total comes from the kept counts; a search counts its matches up to 10,001
+count_sql() {
+	case $1 in
+	*LIKE*) echo "SELECT count(*) FROM (SELECT 1 FROM mn_subject s$1 LIMIT 10001) c" ;;
+	*) echo "SELECT coalesce(sum(s.n), 0) FROM mn_subject_count s$1" ;;
+	esac
+}
+page_sql() { echo "SELECT $COLS FROM mn_subject s LEFT JOIN mn_number n ON n.subject_id = s.id$1 ORDER BY s.id DESC LIMIT \$4 OFFSET \$5"; }
+plan() { # plan LABEL WHERE KIND PATTERN: the plans and two timed runs of the count and the page
 	echo "$1"
 	echo
 	echo '```'
 	for w in count page; do
-		if [ $w = count ]; then sql=$COUNT_SQL; else sql=$PAGE_SQL; fi
-		params=$(printf '.parameter set $1 "%s"\n.parameter set $2 "%s"\n.parameter set $3 "%s"' "'$2'" "''" "'$3'")
-		echo "-- $w"
+		if [ $w = count ]; then sql=$(count_sql "$2"); else sql=$(page_sql "$2"); fi
+		params=$(printf '.parameter set $1 "%s"\n.parameter set $3 "%s"\n.parameter set $4 50\n.parameter set $5 0' "'$3'" "'$4'")
+		echo "-- $w: $sql"
 		printf '%s\nEXPLAIN QUERY PLAN %s;\n' "$params" "$sql" | sqlite3 "$D1M/mamori.db" | sed 1d
 		printf '%s\nPRAGMA cache_size=-32768;\n.timer on\n%s;\n%s;\n' "$params" "$sql" "$sql" | sqlite3 "$D1M/mamori.db" 2>&1 |
 			awk '/^Run Time/ { print "-- run " ++n ": " substr($0, 11) }'
@@ -417,15 +418,14 @@ plan() { # plan LABEL KIND PATTERN: the plans and two timed runs of the count an
 }
 echo "## l. Query plans at 1,000,000 subjects (the SQL of src/vault/subjects.c, bound as the engine binds it; sqlite3 shell with the engine's 32 MiB page cache; two runs each)"
 echo
-echo "count: \`$COUNT_SQL\`"
+echo "The list writes only the conditions that are set (\$1 kind, \$2 state, \$3 the name pattern, its \`%\`, \`_\` and \`\\\\\` escaped); LIMIT \$4 OFFSET \$5."
+echo "Without a search the total is read from the kept counts (mn_subject_count); a search counts its matches, up to 10,001."
 echo
-echo "page: \`$PAGE_SQL\`"
-echo
-plan "page 1 (\$1 = '', \$3 = '%'):" "" "%"
-plan "search \`q=取引先 9\` (\$3 = '%取引先 9%'):" "" "%取引先 9%"
-plan "\`kind=partner\` (\$1 = 'partner'):" "partner" "%"
-plan "\`kind=shareholder\` (\$1 = 'shareholder'):" "shareholder" "%"
-plan "search, no match (\$3 = '%zzqxnone%'):" "" "%zzqxnone%"
+plan "page 1 (no condition):" "" "" ""
+plan "search \`q=取引先 9\` (\$3 = '%取引先 9%'):" "$W_Q" "" "%取引先 9%"
+plan "\`kind=partner\` (\$1 = 'partner'):" "$W_KIND" "partner" ""
+plan "\`kind=shareholder\` (\$1 = 'shareholder'):" "$W_KIND" "shareholder" ""
+plan "search, no match (\$3 = '%zzqxnone%'):" "$W_Q" "" "%zzqxnone%"
 
 # ---------------------------------------------------------------------------------------------
 

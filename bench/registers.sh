@@ -31,19 +31,10 @@
 # the exports, 3), BENCH_GROWTH (1; 0 skips g), BENCH_GROWTH_LOAD (import or sql).
 set -eu
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
 START=$(date +%s)
-note() {
-	echo "bench: [$(($(date +%s) - START)) s] $*" >&2
-}
+. "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || die "usage: bench/registers.sh BIN   (e.g. bench/registers.sh build/mamori)"
-BIN=$1
-[ -x "$BIN" ] || die "$BIN is not an executable (run make first)"
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+bench_bin registers.sh "$@"
 
 DURATION=${BENCH_DURATION:-10s}
 RUNS=${BENCH_RUNS:-3}
@@ -52,172 +43,15 @@ GROWTH_LOAD=${BENCH_GROWTH_LOAD:-import}
 case $GROWTH_LOAD in sql | import) ;; *) die "BENCH_GROWTH_LOAD must be sql or import" ;; esac
 
 PATH=$PATH:/usr/sbin:/sbin
-for tool in wrk hyperfine nginx sqlite3 curl awk sed date; do
-	command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/deps.sh bench installs it)"
-done
+need wrk hyperfine nginx sqlite3 curl awk sed date
 command -v oathtool >/dev/null 2>&1 || die "oathtool is missing (apt-get install oathtool; scripts/deps.sh test installs it)"
 
-alive() {
-	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
-	st=${st##*) }
-	st=${st%% *}
-	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-stop_pid() {
-	p=$1
-	if alive "$p"; then
-		kids=$(cat "/proc/$p/task/$p/children" 2>/dev/null || true)
-		kill -TERM "$p" 2>/dev/null || true
-		sp_i=0
-		while alive "$p" && [ $sp_i -lt 500 ]; do
-			sleep 0.01
-			sp_i=$((sp_i + 1))
-		done
-		if alive "$p"; then
-			note "pid $p did not stop within 5 s of SIGTERM: killing it"
-			kill -KILL "$p" 2>/dev/null || true
-		fi
-		for k in $kids; do
-			if alive "$k"; then
-				kill -KILL "$k" 2>/dev/null || true
-			fi
-		done
-	fi
-	wait "$p" 2>/dev/null || true
-	return 0
-}
-T=""
-PIDS=""
-cleanup() {
-	set +e
-	for p in $PIDS; do
-		stop_pid "$p"
-	done
-	[ -z "$T" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
-T=$(mktemp -d "${TMPDIR:-/tmp}/mamori-bench-reg.XXXXXX")
-
-# run a private copy: a rebuild of BIN during the run must not change what is measured
-BIN_ARG=$1
-cp "$BIN" "$T/mamori"
-BIN=$T/mamori
+bench_tmpdir mamori-bench-reg
+bench_copy_bin
 
 # ---------------------------------------------------------------------------------------------
-# helpers (as in bench/run.sh)
+# helpers (the shared ones are in bench/lib.sh)
 
-NEXT_PORT=$((20000 + ($$ + 7000) % 20000))
-free_port() {
-	while :; do
-		PORT=$NEXT_PORT
-		NEXT_PORT=$((NEXT_PORT + 1))
-		[ $NEXT_PORT -le 60000 ] || NEXT_PORT=20000
-		rc=0
-		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" 2>/dev/null || rc=$?
-		[ $rc -eq 7 ] && return 0
-	done
-}
-http_code() {
-	curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true
-}
-wait_200() {
-	w_i=0
-	while [ "$(http_code "$1")" != 200 ]; do
-		alive "$2" || die "the server (pid $2) exited: $(cat "$3" 2>/dev/null)"
-		w_i=$((w_i + 1))
-		[ $w_i -lt 1000 ] || die "$1 did not answer 200 within 10 s"
-		sleep 0.01
-	done
-}
-# start_mamori DATA LOG: starts mamori serve (default --threads) on a free port; sets SPID and M.
-start_mamori() {
-	free_port
-	"$BIN" serve --data "$1" --listen "127.0.0.1:$PORT" >"$2" 2>&1 &
-	SPID=$!
-	PIDS="$PIDS $SPID"
-	M=http://127.0.0.1:$PORT
-	wait_200 "$M/healthz" "$SPID" "$2"
-}
-now_ns() {
-	date +%s%N
-}
-fmt() {
-	awk -v n="$1" -v d="${2:-0}" 'BEGIN {
-		s = sprintf("%." d "f", n); i = index(s, "."); if (i == 0) i = length(s) + 1
-		ip = substr(s, 1, i - 1); fp = substr(s, i); neg = ""
-		if (substr(ip, 1, 1) == "-") { neg = "-"; ip = substr(ip, 2) }
-		out = ""; while (length(ip) > 3) { out = "," substr(ip, length(ip) - 2) out; ip = substr(ip, 1, length(ip) - 3) }
-		print neg ip out fp }'
-}
-calc() {
-	awk "BEGIN { printf \"%.6f\\n\", $* }"
-}
-met() {
-	awk "BEGIN { if ($*) print \"yes\"; else print \"**no**\" }"
-}
-# to_ms 12.34ms|567.00us|1.20s|1.50m: wrk's latency in milliseconds
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-		printf "%.3f\n", n }'
-}
-# ms 12.345: a latency for the tables
-ms() {
-	awk -v n="$1" 'BEGIN { if (n < 10) printf "%.2f ms\n", n; else if (n < 1000) printf "%.1f ms\n", n; else printf "%.2f s\n", n / 1000 }'
-}
-# cpu_ticks PID: user + system clock ticks of a process so far
-cpu_ticks() {
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-# quiesce PID: waits (up to 120 s) until the server stops working off requests that a finished
-# wrk left queued, so that they do not spill into the next measure
-quiesce() {
-	q_i=0
-	q_prev=$(cpu_ticks "$1")
-	while [ $q_i -lt 600 ]; do
-		sleep 0.2
-		q_now=$(cpu_ticks "$1")
-		[ $((q_now - q_prev)) -le 1 ] && return 0
-		q_prev=$q_now
-		q_i=$((q_i + 1))
-	done
-	note "pid $1 still busy after 120 s"
-}
-
-# wrk_run NAME THREADS CONNS URL: wrk with the session cookie (a 1 s warm-up on one connection,
-# then the measure); sets RPS P50 P90 P99 NREQ WERR and WCMD (the cookie shown as $COOKIE)
-wrk_run() {
-	wrk -t1 -c1 -d1s --timeout 60s -H "Cookie: $COOKIE" "$4" >/dev/null 2>&1 || true
-	quiesce "$SPID"
-	WCMD="wrk -t$2 -c$3 -d$DURATION --timeout 60s --latency -H 'Cookie: \$COOKIE' '$4'"
-	note "$WCMD"
-	wrk -t"$2" -c"$3" -d"$DURATION" --timeout 60s --latency -H "Cookie: $COOKIE" "$4" >"$T/wrk-$1.txt" 2>&1 ||
-		die "wrk failed: $(cat "$T/wrk-$1.txt")"
-	wrk_parse "$1"
-	quiesce "$SPID"
-}
-wrk_parse() {
-	RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$T/wrk-$1.txt")
-	P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$T/wrk-$1.txt")")
-	P90=$(to_ms "$(awk '$1 == "90%" { print $2 }' "$T/wrk-$1.txt")")
-	P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$T/wrk-$1.txt")")
-	NREQ=$(awk '/requests in/ { print $1 }' "$T/wrk-$1.txt")
-	WERR=$(awk '/Non-2xx|Socket errors/ { sub(/^ +/, ""); printf "%s%s", sep, $0; sep = "; " }' "$T/wrk-$1.txt")
-	[ -n "$RPS" ] || die "cannot read wrk's output: $(cat "$T/wrk-$1.txt")"
-}
-
-# get NAME URL: one request with the session; the body in $T/NAME.json, headers in $T/h-NAME.txt
-get() {
-	g_code=$(curl -s -D "$T/h-$1.txt" -o "$T/$1.json" -w '%{http_code}' -H "Cookie: $COOKIE" "$2")
-	[ "$g_code" = 200 ] || die "GET $2 answered $g_code: $(head -c 300 "$T/$1.json")"
-}
-json_total() {
-	sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$T/$1.json"
-}
 # json_matches NAME: the total as the tables show it ("10,000 or more" when the engine capped it)
 json_matches() {
 	if grep -q '"total_capped":true' "$T/$1.json"; then
@@ -225,20 +59,6 @@ json_matches() {
 	else
 		fmt "$(json_total "$1")"
 	fi
-}
-
-# copy the response headers of mamori (except the ones nginx sets itself) to nginx add_header lines
-nginx_headers() {
-	tr -d '\r' <"$1" | awk -F': ' 'NR > 1 && NF >= 2 {
-		name = tolower($1)
-		if (name ~ /^(date|content-type|content-length|connection|keep-alive|server|transfer-encoding|etag|last-modified|accept-ranges)$/) next
-		v = substr($0, length($1) + 3)
-		if (v ~ /\$/) next
-		gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
-		printf "\t\t\tadd_header %s \"%s\" always;\n", $1, v }'
-}
-content_type() {
-	tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "content-type" { print substr($0, length($1) + 3); exit }'
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -287,28 +107,6 @@ new_data() {
 			die "people add failed: $(cat "$T/people.txt")"
 		i=$((i + 1))
 	done
-}
-# officer_session: the officer's first login at $M (one-time password, new password, TOTP
-# enrolment with oathtool); sets COOKIE and CSRF
-officer_session() {
-	c=$(curl -s -D "$T/h-login.txt" -o "$T/login.json" -w '%{http_code}' -H 'Content-Type: application/json' \
-		--data-binary "{\"login\":\"officer\",\"password\":\"$OTP\"}" "$M/api/session")
-	[ "$c" = 201 ] || die "login answered $c: $(cat "$T/login.json")"
-	COOKIE=$(tr -d '\r' <"$T/h-login.txt" | sed -n 's/^[Ss]et-[Cc]ookie: \(mamori_session=[^;]*\).*/\1/p')
-	CSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$T/login.json")
-	[ -n "$COOKIE" ] && [ -n "$CSRF" ] || die "no session cookie or CSRF token after login"
-	c=$(curl -s -o "$T/pw.json" -w '%{http_code}' -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" \
-		-H 'Content-Type: application/json' \
-		--data-binary "{\"current_password\":\"$OTP\",\"new_password\":\"$NEWPW\"}" "$M/api/session/password")
-	[ "$c" = 204 ] || die "password change answered $c: $(cat "$T/pw.json")"
-	c=$(curl -s -o "$T/mfa.json" -w '%{http_code}' -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" \
-		-H 'Content-Type: application/json' --data-binary '{}' "$M/api/session/mfa")
-	[ "$c" = 201 ] || die "MFA enrolment answered $c"
-	secret=$(sed -n 's/.*"secret":"\([A-Z2-7]*\)".*/\1/p' "$T/mfa.json")
-	c=$(curl -s -o "$T/mfa2.json" -w '%{http_code}' -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" \
-		-H 'Content-Type: application/json' --data-binary "{\"code\":\"$(oathtool --totp -b "$secret")\"}" \
-		"$M/api/session/mfa/confirm")
-	[ "$c" = 200 ] || die "MFA confirmation answered $c: $(cat "$T/mfa2.json")"
 }
 # import_csv FILE ROWS: POST /api/registers/assets/import; sets IMPORT_S
 import_csv() {
@@ -360,7 +158,7 @@ D100=$T/d100k
 new_data "$D100"
 start_mamori "$D100" "$T/serve-100k.log"
 MPID=$SPID
-officer_session
+sign_in officer "$OTP" "$NEWPW"
 COOKIE100=$COOKIE CSRF100=$CSRF # the 1,000,000-row copy keeps this session
 note "importing 100,000 assets through the API"
 import_csv "$T/assets-100k.csv" 100000
@@ -382,56 +180,9 @@ FS_TOTAL=$(json_matches fs)
 [ "$S0_TOTAL" = 0 ] || die "q=zzqxnone matches $S0_TOTAL rows"
 
 # nginx: a static file holding the exact bytes of the 50-row page, with mamori's headers
-N=$T/nginx
-mkdir -p "$N/www" "$N/tmp"
-cp "$T/list.json" "$N/www/list.json"
-chmod -R a+rX "$N"
-free_port
-NPORT=$PORT
-cat >"$N/nginx.conf" <<EOF
-# throwaway nginx for bench/registers.sh: one worker, keep-alive, the same body and headers as mamori
-worker_processes 1;
-daemon off;
-pid $N/nginx.pid;
-error_log $N/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	tcp_nodelay on;
-	keepalive_timeout 65s;
-	keepalive_requests 1000000;
-	server_tokens off;
-	etag off;
-	client_body_temp_path $N/tmp/body;
-	proxy_temp_path $N/tmp/proxy;
-	fastcgi_temp_path $N/tmp/fastcgi;
-	uwsgi_temp_path $N/tmp/uwsgi;
-	scgi_temp_path $N/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $N/www;
-		location = /list.json {
-			types { }
-			default_type "$(content_type "$T/h-list.txt")";
-$(nginx_headers "$T/h-list.txt")
-		}
-	}
-}
-EOF
-nginx -p "$N" -e "$N/error.log" -c "$N/nginx.conf" >"$N/stdout.log" 2>&1 &
-NGPID=$!
-PIDS="$PIDS $NGPID"
-wait_200 "http://127.0.0.1:$NPORT/list.json" "$NGPID" "$N/error.log"
-G=http://127.0.0.1:$NPORT
-curl -s -o "$T/ng-list.json" "$G/list.json"
-cmp -s "$T/list.json" "$T/ng-list.json" || die "nginx does not serve the same bytes as the list page"
-sizes() {
-	curl -s -o /dev/null -w '%{size_header} + %{size_download}' -H "Cookie: $COOKIE" "$1"
-}
+start_nginx_file "$T/list.json" "$T/h-list.txt"
 SZ_M=$(sizes "$M$Q_LIST")
-SZ_N=$(sizes "$G/list.json")
+SZ_N=$(sizes "$G/page.json")
 
 # ---------------------------------------------------------------------------------------------
 # f. 64 connections
@@ -450,7 +201,7 @@ F_CMD_FS=$WCMD F_RPS_FS=$RPS F_P50_FS=$P50 F_P99_FS=$P99 F_ERR_FS=$WERR
 # the reference: nginx (wrk_run's warm-up and quiesce act on SPID; point it at nginx)
 SPID_SAVE=$SPID
 SPID=$NGPID
-wrk_run nginx 2 64 "$G/list.json"
+wrk_run nginx 2 64 "$G/page.json"
 F_CMD_N=$(echo "$WCMD" | sed "s/ -H 'Cookie: \\\$COOKIE'//")
 F_RPS_N=$RPS F_P50_N=$P50 F_P99_N=$P99 F_ERR_N=$WERR
 SPID=$SPID_SAVE
@@ -521,23 +272,6 @@ echo
 # ---------------------------------------------------------------------------------------------
 # g. growth: one connection
 
-# slow_run NAME URL: when wrk -c1 finished fewer than 5 requests in its duration (a request takes
-# seconds), 5 requests one after the other with curl instead: P50 the median, P99 the slowest
-slow_run() {
-	[ "$NREQ" -lt 5 ] || return 0
-	note "fewer than 5 requests in $DURATION: 5 sequential curl requests for $2"
-	: >"$T/slow-$1.txt"
-	s_i=0
-	while [ $s_i -lt 5 ]; do
-		curl -s -f -o /dev/null -w '%{time_total}\n' -H "Cookie: $COOKIE" "$2" >>"$T/slow-$1.txt" || die "GET $2 failed"
-		s_i=$((s_i + 1))
-	done
-	P50=$(sort -n "$T/slow-$1.txt" | awk 'NR == 3 { printf "%.3f\n", $1 * 1000 }')
-	P99=$(sort -n "$T/slow-$1.txt" | awk 'NR == 5 { printf "%.3f\n", $1 * 1000 }')
-	NREQ="5 (curl, one after the other)"
-	WERR=""
-}
-
 # growth_at LABEL: list page, search 1 %, search none with wrk -t1 -c1 at $M; sets G_<LABEL>_*
 growth_at() {
 	wrk_run "g$1-list" 1 1 "$M$Q_LIST"
@@ -561,7 +295,7 @@ if [ "$GROWTH" = 1 ]; then
 	D10=$T/d10k
 	new_data "$D10"
 	start_mamori "$D10" "$T/serve-10k.log"
-	officer_session
+	sign_in officer "$OTP" "$NEWPW"
 	import_csv "$T/assets-10k.csv" 10000
 	IMP10_S=$IMPORT_S
 	get g10 "$M$Q_LIST"
