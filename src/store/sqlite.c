@@ -84,12 +84,14 @@ sq_open(struct store *st, const char *location, int flags, struct mm_err *err)
 	 * survives power loss, not just a killed process; the schema is never trusted to run
 	 * functions with side effects; deleted rows are overwritten in the file (secure_delete), so that
 	 * erased personal data and shredded My Number rows do not linger in free pages; a page cache of
-	 * up to 32 MiB keeps a bulk import's transaction from spilling to the log (used only as it fills).
+	 * up to 32 MiB keeps a bulk import's transaction from spilling to the log (used only as it fills);
+	 * temporary tables, sorts and statement journals stay in memory (temp_store), because in files they
+	 * would hold rows of personal data outside the data directory (in TMPDIR).
 	 */
 	rc = sq_exec(st,
-	    (flags & STORE_READONLY) ? "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+	    (flags & STORE_READONLY) ? "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY;"
 	                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
-	                               " PRAGMA cache_size=-32768;"
+	                               " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;"
 	                               " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",
 	    err);
 	if (rc != 0) {

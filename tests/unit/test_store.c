@@ -109,6 +109,22 @@ test_readonly_refuses_writes(void **state)
 	assert_int_equal(count_items(f->st), 0);
 }
 
+/* Sorts, temporary tables and statement journals never go to files in TMPDIR (personal data). */
+static void
+test_temporary_data_stays_in_memory(void **state)
+{
+	struct fixture *f = *state;
+	struct store *ro;
+	int64_t v = 0;
+
+	assert_int_equal(store_query_int(f->st, "PRAGMA temp_store", &v, NULL), 0);
+	assert_int_equal(v, 2); /* MEMORY */
+	assert_int_equal(store_open(&ro, f->db, STORE_READONLY, NULL), 0);
+	assert_int_equal(store_query_int(ro, "PRAGMA temp_store", &v, NULL), 0);
+	assert_int_equal(v, 2);
+	store_close(ro);
+}
+
 /* ---- statements and named parameters ---- */
 
 static void
@@ -806,6 +822,7 @@ main(void)
 	    T(test_open_missing_without_create_fails),
 	    T(test_open_postgresql_not_built_in),
 	    T(test_readonly_refuses_writes),
+	    T(test_temporary_data_stays_in_memory),
 	    T(test_bind_by_name_out_of_order),
 	    T(test_bind_same_name_twice_in_sql),
 	    T(test_bind_unknown_name_is_einval),
