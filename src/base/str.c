@@ -136,3 +136,24 @@ mm_utf8_cut(char *s, size_t max)
 		}
 	}
 }
+
+int
+mm_like_contains(const char *q, char *out, size_t n)
+{
+	size_t k = 0;
+
+	if (n < 2 * strlen(q) + 3) {
+		if (n > 0)
+			out[0] = '\0';
+		return MM_ETOOBIG;
+	}
+	out[k++] = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[k++] = '\\';
+		out[k++] = *q;
+	}
+	out[k++] = '%';
+	out[k] = '\0';
+	return 0;
+}

@@ -24,6 +24,13 @@ long mm_utf8_check(const char *s, size_t len, int allow_newline);
  */
 int mm_email_ok(const char *s);
 
+/*
+ * The LIKE pattern (ESCAPE '\\') that finds q anywhere in a text: "%" + q with %, _ and \\ escaped by a
+ * backslash + "%", so a search for "_" finds an underscore, not everything. n must be at least
+ * 2 * strlen(q) + 3; MM_ETOOBIG (out empty) otherwise.
+ */
+int mm_like_contains(const char *q, char *out, size_t n);
+
 /* Cuts valid UTF-8 s in place after its first max characters (never inside a character). */
 void mm_utf8_cut(char *s, size_t max);
 

@@ -9,6 +9,7 @@
  * COUNT_CAP of them, the page's set.
  */
 #include "registers/rows.h"
+#include "base/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,21 +53,13 @@ listed(const char **names, const char *name)
 	return 0;
 }
 
-/* LIKE pattern for a substring, with the pattern characters escaped by backslash. */
+/* The LIKE pattern of a substring search (q is at most Q_MAX characters). */
 static json_t *
 like_pattern(const char *q)
 {
 	char out[Q_MAX * 4 * 2 + 3];
-	size_t k = 0;
 
-	out[k++] = '%';
-	for (; *q && k < sizeof(out) - 3; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[k++] = '\\';
-		out[k++] = *q;
-	}
-	out[k++] = '%';
-	out[k] = '\0';
+	mm_like_contains(q, out, sizeof(out));
 	return json_string(out);
 }
 

@@ -716,25 +716,6 @@ vault_subject_get(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *
 }
 
 /*
- * A LIKE pattern for q anywhere in the text: its wildcards (% and _) and the escape character itself
- * are escaped with a backslash, so a search for "_" finds an underscore, not every subject.
- */
-static void
-like_pattern(const char *q, char out[SEARCH_MAX * 2 + 3])
-{
-	size_t k = 0;
-
-	out[k++] = '%';
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[k++] = '\\';
-		out[k++] = *q;
-	}
-	out[k++] = '%';
-	out[k] = '\0';
-}
-
-/*
  * The conditions of a list, only those that are set: a condition such as ($1 = '' OR s.kind = $1)
  * keeps SQLite from using an index for it (the kind index, the fast count of an unfiltered list). The
  * values are bound, never written into the SQL: $1 kind, $2 state, $3 the name pattern.
@@ -795,7 +776,7 @@ vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const c
 	state = state && *state ? state : NULL;
 	q = q && *q ? q : NULL;
 	if (q)
-		like_pattern(q, like);
+		mm_like_contains(q, like, sizeof(like));
 	list_where(kind, state, q, where);
 	/*
 	 * Without a search the total is read from the kept counts (mn_subject_count, schema 8). A search

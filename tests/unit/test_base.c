@@ -498,6 +498,23 @@ test_utf8_cut_keeps_whole_characters(void **state)
 }
 
 static void
+test_like_contains_escapes_wildcards(void **state)
+{
+	char out[32];
+
+	(void)state;
+	assert_int_equal(mm_like_contains("PC", out, sizeof(out)), 0);
+	assert_string_equal(out, "%PC%");
+	assert_int_equal(mm_like_contains("a_b%c\\d", out, sizeof(out)), 0);
+	assert_string_equal(out, "%a\\_b\\%c\\\\d%");
+	assert_int_equal(mm_like_contains("人事", out, sizeof(out)), 0);
+	assert_string_equal(out, "%人事%");
+	assert_int_equal(mm_like_contains("%%%%%%%%", out, 18), MM_ETOOBIG); /* needs 19 */
+	assert_string_equal(out, "");
+	assert_int_equal(mm_like_contains("%%%%%%%%", out, 19), 0);
+}
+
+static void
 test_utf8_newlines_only_when_allowed(void **state)
 {
 	(void)state;
@@ -977,6 +994,7 @@ main(void)
 	    cmocka_unit_test(test_hex_decode_refuses_bad_input),
 	    cmocka_unit_test(test_utf8_counts_characters),
 	    cmocka_unit_test(test_utf8_cut_keeps_whole_characters),
+	    cmocka_unit_test(test_like_contains_escapes_wildcards),
 	    cmocka_unit_test(test_utf8_newlines_only_when_allowed),
 	    cmocka_unit_test(test_utf8_refuses_control_characters),
 	    cmocka_unit_test(test_utf8_refuses_overlong_forms),
