@@ -209,8 +209,8 @@ bad(struct audit_verify_result *res, int64_t seq, const char *fmt, ...)
  * thread decides anything, event by event in order, exactly as a single loop would; when no
  * thread can be started the caller checks each batch itself.
  */
-#define BATCH_EVENTS 256
-#define BATCH_BYTES (96 * 1024) /* about 300 events of the usual size */
+#define BATCH_EVENTS 1024
+#define BATCH_BYTES (384 * 1024) /* about 1,400 events of the usual size */
 #define BATCHES 4
 
 int audit__verify_threads = 1;

@@ -797,13 +797,14 @@ test_first_problem_of_a_long_trail_is_reported(void **state)
 	struct fixture *f = *state;
 	struct audit_verify_result res;
 
-	/* many batches of rows: a problem early stops the walk, one late is still found */
-	append_n(f->st, 3000, NULL);
+	/* more batches of rows than verify keeps (4 of 1,024 events): a problem early stops the
+	 * walk, one late is still found */
+	append_n(f->st, 5000, NULL);
 	assert_int_equal(verify(f, NULL, &res), 0);
-	assert_int_equal(res.events, 3000);
+	assert_int_equal(res.events, 5000);
 	drop_append_only_triggers(f->st);
-	unit_exec(f->st, "UPDATE audit_event SET outcome = 'failure' WHERE seq = 2999");
-	assert_bad(f, NULL, 2999, "event 2999 was altered");
+	unit_exec(f->st, "UPDATE audit_event SET outcome = 'failure' WHERE seq = 4999");
+	assert_bad(f, NULL, 4999, "event 4999 was altered");
 	unit_exec(f->st, "UPDATE audit_event SET outcome = 'failure' WHERE seq IN (257, 1000)");
 	assert_bad(f, NULL, 257, "event 257 was altered");
 	unit_exec(f->st, "DELETE FROM audit_event WHERE seq = 2");
