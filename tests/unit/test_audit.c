@@ -746,19 +746,22 @@ test_thousands_of_stored_checkpoints_are_all_checked(void **state)
 	/* more than verify reads ahead (4096): the rest are read after the walk */
 	append_n(f->st, 5, NULL);
 	checkpoint(f->st, f->sk, &cp);
-	unit_exec(f->st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4199)"
-	                 " INSERT INTO audit_checkpoint (events, head_hash, created_at, public_key, signature)"
-	                 " SELECT events, head_hash, created_at, public_key, signature FROM n, audit_checkpoint");
+	unit_exec(f->st,
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4199)"
+	    " INSERT INTO audit_checkpoint (events, head_hash, created_at, public_key, signature)"
+	    " SELECT events, head_hash, created_at, public_key, signature FROM n, audit_checkpoint");
 	assert_int_equal(count_checkpoints(f->st), 4200);
 	assert_int_equal(verify(f, NULL, &res), 0);
 	assert_int_equal(res.checkpoints, 4200);
-	unit_exec(f->st, "UPDATE audit_checkpoint SET signature = replace(signature, substr(signature, 1, 1),"
-	                 " CASE WHEN substr(signature, 1, 1) = 'a' THEN 'b' ELSE 'a' END) WHERE id = 4150");
+	unit_exec(f->st,
+	    "UPDATE audit_checkpoint SET signature = replace(signature, substr(signature, 1, 1),"
+	    " CASE WHEN substr(signature, 1, 1) = 'a' THEN 'b' ELSE 'a' END) WHERE id = 4150");
 	assert_bad(f, NULL, 5, "stored checkpoint 4150 (");
 	assert_bad(f, NULL, 5, "has an invalid signature");
 	unit_exec(f->st, "UPDATE audit_checkpoint SET events = 6 WHERE id = 4100");
 	assert_bad(f, NULL, 6, "stored checkpoint 4100 (");
-	unit_exec(f->st, "UPDATE audit_checkpoint SET public_key = lower(hex(randomblob(32))) WHERE id = 7");
+	unit_exec(f->st,
+	    "UPDATE audit_checkpoint SET public_key = lower(hex(randomblob(32))) WHERE id = 7");
 	assert_bad(f, NULL, 5, "stored checkpoint 7 (");
 	assert_bad(f, NULL, 5, "signed by another key");
 }
