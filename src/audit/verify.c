@@ -355,7 +355,7 @@ copy_hash(char out[AUDIT_HASH_HEX + 1], const char *t)
 }
 
 /*
- * Reads every event in order into the batches; *b is the batch being filled. Returns 0, or a
+ * Reads every event in order into the batches; *i is the batch being filled. Returns 0, or a
  * negative code when SQLite fails.
  */
 static int
