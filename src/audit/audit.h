@@ -116,5 +116,10 @@ void audit_row_hash(const struct audit_row *r, char out[AUDIT_HASH_HEX]);
  * bytes. Returns their number, or 0 when they do not fit.
  */
 size_t audit_row_encode(const struct audit_row *r, unsigned char *out, size_t n);
+/*
+ * The size of that encoding for a row whose text fields hold text_bytes bytes in all: unequal to
+ * audit_row_encode's when a stored field holds a NUL byte (the text after it is not hashed).
+ */
+size_t audit_row_encoded_size(int64_t seq, size_t text_bytes);
 
 #endif

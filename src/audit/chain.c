@@ -86,6 +86,15 @@ audit_row_encode(const struct audit_row *r, unsigned char *out, size_t n)
 	return used;
 }
 
+size_t
+audit_row_encoded_size(int64_t seq, size_t text_bytes)
+{
+	char s[24];
+
+	seq_decimal(seq, s);
+	return 4 * ROW_FIELDS + strlen(TAG) + strlen(s) + text_bytes;
+}
+
 void
 audit_row_hash(const struct audit_row *r, char out[AUDIT_HASH_HEX])
 {

@@ -222,6 +222,7 @@ struct pending {
 	char p_prev[AUDIT_HASH_HEX + 1];
 	char p_stored[AUDIT_HASH_HEX + 1];
 	char p_hash[AUDIT_HASH_HEX];
+	int p_nul; /* a stored field holds a NUL byte: what follows it would not be hashed */
 };
 
 struct batch {
@@ -266,6 +267,10 @@ check_batch(struct walk *wk, struct batch *b)
 			bad(res, e->p_seq, "event %" PRId64 " does not follow event %" PRId64
 			    ": its link to the previous event is wrong (events removed, inserted or reordered)",
 			    e->p_seq, e->p_seq - 1);
+			return 1;
+		}
+		if (e->p_nul) {
+			bad(res, e->p_seq, "event %" PRId64 " was altered: a field holds a NUL byte", e->p_seq);
 			return 1;
 		}
 		if (e->p_len != 0)
@@ -385,8 +390,10 @@ read_events(struct store *st, struct walk *wk, size_t *i, struct mm_err *err)
 		    .prev_hash = text(s, 11),
 		};
 		struct pending *e;
-		size_t len;
+		size_t len, stored = 0;
 
+		for (int c = 1; c <= 11; c++)
+			stored += store_col_bytes(s, c);
 		if (b->b_n == BATCH_EVENTS && (b = hand_over(wk, i)) == NULL)
 			break;
 		len = audit_row_encode(&r, b->b_bytes + b->b_used, BATCH_BYTES - b->b_used);
@@ -399,8 +406,12 @@ read_events(struct store *st, struct walk *wk, size_t *i, struct mm_err *err)
 		e->p_seq = r.seq;
 		e->p_off = b->b_used;
 		e->p_len = len;
-		if (len == 0)
+		e->p_nul = len != 0 && len != audit_row_encoded_size(r.seq, stored);
+		if (len == 0) {
 			audit_row_hash(&r, e->p_hash); /* larger than a batch: an edited row */
+			for (int c = 1; c <= 11 && !e->p_nul; c++)
+				e->p_nul = strlen(text(s, c)) != store_col_bytes(s, c);
+		}
 		b->b_used += len;
 		copy_hash(e->p_prev, r.prev_hash);
 		copy_hash(e->p_stored, text(s, 12));

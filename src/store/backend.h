@@ -16,6 +16,7 @@ struct store_ops {
 	int (*bind_null)(struct store_stmt *s, const char *name);
 	int (*step)(struct store_stmt *s, struct mm_err *err);
 	const char *(*col_text)(struct store_stmt *s, int col);
+	size_t (*col_bytes)(struct store_stmt *s, int col);
 	int64_t (*col_int)(struct store_stmt *s, int col);
 	int (*col_is_null)(struct store_stmt *s, int col);
 	void (*reset)(struct store_stmt *s);

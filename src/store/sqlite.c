@@ -247,6 +247,12 @@ sq_col_text(struct store_stmt *s, int col)
 	return (const char *)sqlite3_column_text(STMT(s), col);
 }
 
+static size_t
+sq_col_bytes(struct store_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(STMT(s), col);
+}
+
 static int64_t
 sq_col_int(struct store_stmt *s, int col)
 {
@@ -639,6 +645,7 @@ const struct store_ops store_sqlite_ops = {
     .bind_null = sq_bind_null,
     .step = sq_step,
     .col_text = sq_col_text,
+    .col_bytes = sq_col_bytes,
     .col_int = sq_col_int,
     .col_is_null = sq_col_is_null,
     .reset = sq_reset,

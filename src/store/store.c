@@ -124,6 +124,12 @@ store_col_text(struct store_stmt *s, int col)
 	return s->ss_store->st_ops->col_text(s, col);
 }
 
+size_t
+store_col_bytes(struct store_stmt *s, int col)
+{
+	return s->ss_store->st_ops->col_bytes(s, col);
+}
+
 int64_t
 store_col_int(struct store_stmt *s, int col)
 {

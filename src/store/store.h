@@ -55,6 +55,8 @@ int store_step(struct store_stmt *s, struct mm_err *err);
 
 /* Columns of the current row, from 0. Text is NULL for SQL NULL and valid until the next step. */
 const char *store_col_text(struct store_stmt *s, int col);
+/* The bytes of a text column as stored (more than strlen when the stored text holds a NUL). */
+size_t store_col_bytes(struct store_stmt *s, int col);
 int64_t store_col_int(struct store_stmt *s, int col);
 int store_col_is_null(struct store_stmt *s, int col);
 

@@ -49,6 +49,14 @@ test('a field of one event edited is detected and the event named', () => {
   }
 })
 
+test('text hidden after a NUL byte in a field is detected (it would not be hashed)', () => {
+  for (const col of ['actor', 'details', 'client', 'prev_hash']) {
+    const dir = trail()
+    sql(dir, dropGuards + `UPDATE audit_event SET ${col} = ${col} || char(0) || '追記された文' WHERE seq = 6;`)
+    assertBad(verify(dir), 6, /NUL byte/)
+  }
+})
+
 test('an edited event whose hash was recomputed by hand is still caught by the next link', () => {
   const dir = trail()
   // the attacker rewrites event 5 and stores a made-up hash: event 6 no longer links to it
