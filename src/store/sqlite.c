@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/str.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +55,26 @@ sq_exec(struct store *st, const char *sql, struct mm_err *err)
 	return 0;
 }
 
+/*
+ * Once per process, before SQLite starts: no memory statistics. They take a global mutex on every
+ * allocation, which the server's threads contend for (docs/performance.md, ledgers, change 8);
+ * mamori never reads them.
+ */
+static void
+sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int
 sq_open(struct store *st, const char *location, int flags, struct mm_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	sqlite3 *db = NULL;
 	int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
 	int rc;
+
+	pthread_once(&once, sq_configure);
 
 	if (flags & STORE_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
