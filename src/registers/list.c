@@ -138,11 +138,12 @@ build(struct reg_ctx *x, const struct reg_query *q, enum search_mode mode, const
 		snprintf(param, sizeof(param), "$%zu", json_array_size(b->params) + 1);
 		if (mode != SEARCH_LIKE && matches) {
 			/* every matching id, read from the index once already (reg_list_write), as a JSON
-			   array: SQLite's json_each gives them back as a set */
+			   array that the store gives back as a set */
+			char set[80];
 			b->mode = mode;
 			json_array_append_new(b->params, json_string(matches));
-			mm_buf_printf(&b->where, "%s %st.id IN (SELECT value FROM json_each(%s))", cond(b),
-			    mode == SEARCH_WALK ? "+" : "", param);
+			store_id_set(x->st, param, set, sizeof(set));
+			mm_buf_printf(&b->where, "%s %st.id IN (%s)", cond(b), mode == SEARCH_WALK ? "+" : "", set);
 		} else if (mode != SEARCH_LIKE && store_text_index_ids(x->st, d->table, d->search, search_count(d),
 		    q->q, param, b->ids, sizeof(b->ids), value, sizeof(value)) == 1) {
 			/* the unary + keeps SQLite from reading the rows by this set: it walks the sort

@@ -28,6 +28,9 @@ struct store_ops {
 	const char *columns_sql; /* one row per column name of table $1 */
 	/* statement that moves the write-ahead log into the database and empties it (NULL: none) */
 	const char *flush_log_sql;
+	/* a query giving back the integers of a JSON array bound as parameter %s, as a set (SQLite:
+	   json_each; PostgreSQL would be json_array_elements_text) */
+	const char *id_set_sql;
 	/* the text index of store_text_index_* (NULL: none; searches then read every row) */
 	int (*text_index_ensure)(struct store *st, const char *table, const char *const *cols, size_t n,
 	    struct mm_err *err);

@@ -670,6 +670,7 @@ const struct store_ops store_sqlite_ops = {
     .serial_pk = "id INTEGER PRIMARY KEY AUTOINCREMENT",
     .columns_sql = "SELECT name FROM pragma_table_info($1)",
     .flush_log_sql = "PRAGMA wal_checkpoint(TRUNCATE)",
+    .id_set_sql = "SELECT value FROM json_each(%s)",
     .text_index_ensure = sq_text_index_ensure,
     .text_index_write = sq_text_index_write,
     .text_index_ids = sq_text_index_ids,

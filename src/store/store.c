@@ -130,6 +130,14 @@ store_col_bytes(struct store_stmt *s, int col)
 	return s->ss_store->st_ops->col_bytes(s, col);
 }
 
+int
+store_id_set(const struct store *st, const char *param, char *out, size_t n)
+{
+	int w = snprintf(out, n, st->st_ops->id_set_sql, param);
+
+	return w < 0 || (size_t)w >= n ? MM_ETOOBIG : 0;
+}
+
 int64_t
 store_col_int(struct store_stmt *s, int col)
 {

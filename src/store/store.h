@@ -55,6 +55,12 @@ int store_step(struct store_stmt *s, struct mm_err *err);
 
 /* Columns of the current row, from 0. Text is NULL for SQL NULL and valid until the next step. */
 const char *store_col_text(struct store_stmt *s, int col);
+/*
+ * The SQL of a set of integers bound as one JSON array at param ("$3"), for `x IN (...)`: written
+ * into out (n bytes). 0, or MM_ETOOBIG.
+ */
+int store_id_set(const struct store *st, const char *param, char *out, size_t n);
+
 /* The bytes of a text column as stored (more than strlen when the stored text holds a NUL). */
 size_t store_col_bytes(struct store_stmt *s, int col);
 int64_t store_col_int(struct store_stmt *s, int col);
