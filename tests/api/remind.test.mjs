@@ -200,6 +200,8 @@ test('mamori serve: the scheduler sends at daily_at (Japan time) once a day and 
     assert.equal(sink.messages.length, 1, w.server.stderr)
     assert.deepEqual(sink.messages[0].rcpt, ['taro.yamada@example.co.jp'])
     assert.match(sink.messages[0].body, /アクセスログ・ファイアウォールログの点検/)
+    // the log line follows the message: the sink may have it a moment before the scheduler logs
+    for (let i = 0; i < 50 && !/reminders of 2027-05-02: 1 sent/.test(w.server.stderr); i++) await sleep(100)
     assert.match(w.server.stderr, /reminders of 2027-05-02: 1 sent/)
     // later the same day: nothing more
     w.clock.advance(3 * 3600)
