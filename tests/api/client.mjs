@@ -2,7 +2,7 @@
 // (MAMORI_NOW=@FILE) and helpers to bring an account through its first login.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { freshDataDir, init, run } from '../lib/mamori.mjs'
 
@@ -121,3 +121,17 @@ export function setup(extraInit = []) {
   return { dir, admin, clock }
 }
 export { run }
+
+// "field:rule" of every error of a problem answer, sorted.
+export const errorsOf = (r) => (r.body?.errors || []).map((e) => `${e.field}:${e.rule}`).sort()
+
+// Every file below dir (to search a data directory's bytes).
+export function files(dir) {
+  const out = []
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...files(p))
+    else out.push(p)
+  }
+  return out
+}

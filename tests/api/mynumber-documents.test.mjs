@@ -3,10 +3,10 @@
 // directory or the logs), seen only by a handler in scope, every upload, view and purge audited and
 // noted in the 取扱記録簿, and erased (rows and bytes) when the identity check is recorded.
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { run } from '../lib/mamori.mjs'
+import { errorsOf, files } from './client.mjs'
 import { sql } from './sql.mjs'
 import { world as shared } from './world.mjs'
 
@@ -62,17 +62,7 @@ async function view(c, docId) {
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers }
 }
 
-const errorsOf = (r) => (r.body?.errors || []).map((e) => `${e.field}:${e.rule}`).sort()
 
-function files(dir) {
-  const out = []
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) out.push(...files(p))
-    else out.push(p)
-  }
-  return out
-}
 
 // Asserts that no file of the data directory, nor the server's output, holds needle.
 function assertNowhere(w, needle, why) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { startServer } from '../lib/mamori.mjs'
-import { Client, run, setup, totp } from './client.mjs'
+import { Client, errorsOf, files, run, setup, totp } from './client.mjs'
 import { sql } from './sql.mjs'
 import { world as shared } from './world.mjs'
 
@@ -51,7 +51,6 @@ function assertNoNumber(text, nums, where) {
 // A response as one searchable text: status, every header and the body.
 const haystack = (r) => `${r.status}\n${[...r.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${r.text}`
 
-const errorsOf = (r) => (r.body?.errors || []).map((e) => `${e.field}:${e.rule}`).sort()
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 // ---- the world: one signed-in account per role --------------------------------------------------
@@ -96,15 +95,6 @@ function employee(w, who, number, extra = {}) {
 
 const reveal = (c, id, purpose) => c.post(`/api/mynumber/subjects/${id}/reveal`, purpose === undefined ? {} : { purpose })
 
-function files(dir) {
-  const out = []
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) out.push(...files(p))
-    else out.push(p)
-  }
-  return out
-}
 
 const keyFiles = (dir) => (existsSync(join(dir, 'keys/vault')) ? readdirSync(join(dir, 'keys/vault')).sort() : [])
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { BIN, startServer } from '../lib/mamori.mjs'
-import { Client, firstLogin, run, setPolicy, setup, totp } from './client.mjs'
+import { Client, errorsOf, firstLogin, run, setPolicy, setup, totp } from './client.mjs'
 import { count, sql } from './sql.mjs'
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -120,7 +120,6 @@ function device(manager, extra = {}) {
   return { asset_no: 'PC-001', kind: 'desktop', introduced_on: '2026-04-01', model: 'OptiPlex 7010', location: '本社 2F', manager, status: 'in_use', ...extra }
 }
 
-const errorsOf = (r) => (r.body?.errors || []).map((e) => `${e.field}:${e.rule}`).sort()
 
 // ---- 1. who sees which ledger ----------------------------------------------------------------------
 
