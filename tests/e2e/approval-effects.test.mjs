@@ -100,6 +100,7 @@ test('an account asked for through the form is issued on the CEO\'s approval; th
   const form = d.page.getByRole('form', { name: '新しい申請' })
   const type = form.getByLabel(named('申請の種類'))
   // take-outs and My Number deletions are requested by their own pages, not here
+  await type.locator('option', { hasText: 'アカウント発行' }).waitFor({ state: 'attached' }) // the types load after the form
   const offered = await type.locator('option').allInnerTexts()
   assert.ok(offered.includes('アカウント発行') && offered.includes('IT担当者の特定個人情報へのアクセス'), offered.join(','))
   assert.ok(!offered.includes('持出し') && !offered.includes('特定個人情報の削除'), offered.join(','))

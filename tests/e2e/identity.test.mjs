@@ -160,6 +160,7 @@ test('administration: a person with a field error next to the field, an account 
   await page.getByRole('heading', { level: 1, name: '従業員' }).waitFor()
   const navPeople = page.getByRole('navigation').getByRole('link', { name: '従業員' })
   assert.equal(await navPeople.getAttribute('aria-current'), 'page')
+  await page.locator('.people-table thead th').first().waitFor() // the list loads after the heading
   const headers = await page.locator('.people-table thead th').allInnerTexts()
   assert.deepEqual(headers.slice(0, 8), ['社員番号', '氏名', 'フリガナ', '部署', '雇用形態', '入社日', '退職日', 'アカウント'])
   await page.getByRole('link', { name: '従業員を追加' }).click()
