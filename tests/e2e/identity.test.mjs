@@ -123,7 +123,9 @@ test('first login, forced password change, TOTP enrolment, sign-in with the code
   await page.getByRole('heading', { level: 1, name: 'ダッシュボード' }).waitFor()
   await page.locator('.health[data-status="ok"]').waitFor()
 
-  // Idle: 4 minutes without a call → the warning (ipa-sme: 5 minutes, warned 1 minute before).
+  // Idle: 4 minutes without a call → the warning (ipa-sme: 5 minutes, warned 1 minute before). Every
+  // answer notes activity, so the dashboard's last answer must be in first (a slow one closes the warning).
+  await page.waitForLoadState('networkidle')
   await page.clock.fastForward('04:05')
   const dialog = page.getByRole('dialog', { name: 'まもなく自動的にログアウトします' })
   await dialog.waitFor()
