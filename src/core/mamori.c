@@ -4,6 +4,7 @@
 #include "base/str.h"
 #include "crypto/keyfile.h"
 #include "registers/registers.h"
+#include "vault/vault.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,8 @@ mamori_open(const char *dir, struct mamori **out, struct mm_err *err)
 		goto fail;
 	if ((rc = mamori_store_open(m, &m->md_store, err)) != 0)
 		goto fail;
-	if ((rc = store_migrate(m->md_store, err)) != 0 || (rc = registers_sync(m->md_store, err)) != 0)
+	if ((rc = store_migrate(m->md_store, err)) != 0 || (rc = registers_sync(m->md_store, err)) != 0 ||
+	    (rc = vault_sync(m->md_store, err)) != 0)
 		goto fail;
 	m->md_sealer.as_secret_key = m->md_sign_sk;
 	m->md_sealer.as_every_events = policy_int(m->md_policy, POLICY_AUDIT_CHECKPOINT_EVENTS);

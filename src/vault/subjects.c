@@ -12,6 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The columns a name search looks in, and the store's text index of them. */
+static const char *const NAME_COLS[] = {"name", "name_kana"};
+
+/* Appends src to dst (size n), cut when it does not fit (the SQL built here always fits). */
+static void
+cat_sql(char *dst, const char *src, size_t n)
+{
+	size_t used = strlen(dst);
+
+	if (used < n)
+		mm_strlcpy(dst + used, src, n - used);
+}
+
+
 enum { K_EMPLOYEE = 1, K_DEPENDANT = 2, K_PARTNER = 4, K_SHAREHOLDER = 8 };
 
 static const struct {
@@ -378,6 +392,9 @@ create_body(struct vault_ctx *x, json_t *in, int64_t *id, json_t *errs, struct m
 	if (rc < 0)
 		goto done;
 	*id = store_last_id(x->st);
+	if ((rc = store_text_index_write(x->st, "mn_subject", NAME_COLS, 2, *id, NULL,
+	    (const char *const[]){name, kana}, err)) != 0)
+		goto done;
 	/* the kept count of the masked list (schema 8; its triggers follow changes of state) */
 	if ((rc = store_prepare(x->st, "INSERT INTO mn_subject_count (kind, state, n) VALUES ($1, 'active', 1)"
 	    " ON CONFLICT (kind, state) DO UPDATE SET n = n + 1", &s, err)) != 0)
@@ -491,6 +508,10 @@ vault_subject_update(struct vault_ctx *x, int64_t id, json_t *in, json_t **error
 	rc = store_step(s, err);
 	store_finalize(s);
 	if (rc < 0)
+		goto done;
+	if ((rc = store_text_index_write(x->st, "mn_subject", NAME_COLS, 2, id,
+	    (const char *const[]){json_string_value(json_object_get(cur, "name")),
+	    json_string_value(json_object_get(cur, "name_kana"))}, (const char *const[]){name, kana}, err)) != 0)
 		goto done;
 	if (json_object_get(in, "purposes") && (rc = set_purposes(x, id, json_object_get(in, "purposes"), err)) != 0)
 		goto done;
@@ -715,22 +736,43 @@ vault_subject_get(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *
 	return rc;
 }
 
+int
+vault_sync(struct store *st, struct mm_err *err)
+{
+	int rc;
+
+	if ((rc = store_begin(st, err)) != 0)
+		return rc;
+	if ((rc = store_text_index_ensure(st, "mn_subject", NAME_COLS, 2, err)) != 0) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, err);
+}
+
 /*
  * The conditions of a list, only those that are set: a condition such as ($1 = '' OR s.kind = $1)
  * keeps SQLite from using an index for it (the kind index, the fast count of an unfiltered list). The
- * values are bound, never written into the SQL: $1 kind, $2 state, $3 the name pattern.
+ * values are bound, never written into the SQL: $1 kind, $2 state, $3 the name search (the ids of
+ * the store's text index, idsql, or else a LIKE pattern).
  */
 static void
-list_where(const char *kind, const char *state, const char *q, char out[200])
+list_where(const char *kind, const char *state, const char *q, const char *idsql, char *out, size_t n)
 {
 	out[0] = '\0';
 	if (kind)
-		strcat(out, " WHERE s.kind = $1");
+		cat_sql(out, " WHERE s.kind = $1", n);
 	if (state)
-		strcat(out, out[0] ? " AND s.state = $2" : " WHERE s.state = $2");
+		cat_sql(out, out[0] ? " AND s.state = $2" : " WHERE s.state = $2", n);
 	if (q) {
-		strcat(out, out[0] ? " AND" : " WHERE");
-		strcat(out, " (s.name LIKE $3 ESCAPE '\\' OR s.name_kana LIKE $3 ESCAPE '\\')");
+		cat_sql(out, out[0] ? " AND" : " WHERE", n);
+		if (idsql) {
+			cat_sql(out, " s.id IN (", n);
+			cat_sql(out, idsql, n);
+			cat_sql(out, ")", n);
+		} else {
+			cat_sql(out, " (s.name LIKE $3 ESCAPE '\\' OR s.name_kana LIKE $3 ESCAPE '\\')", n);
+		}
 	}
 }
 
@@ -750,7 +792,8 @@ vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const c
     int64_t per_page, json_t **out, struct mm_err *err)
 {
 	struct store_stmt *s;
-	char sql[1024], where[200], like[SEARCH_MAX * 2 + 3];
+	char sql[2048], where[800], like[SEARCH_MAX * 4 + 16], idsql[512];
+	int indexed = 0;
 	json_t *items = json_array();
 	int64_t total = 0;
 	int rc;
@@ -775,9 +818,14 @@ vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const c
 	kind = kind && *kind ? kind : NULL;
 	state = state && *state ? state : NULL;
 	q = q && *q ? q : NULL;
+	/* a name search reads the store's text index when it can answer (3 characters or more, or its
+	   short-term table), else compares with LIKE: the same matches either way */
 	if (q)
+		indexed = store_text_index_ids(x->st, "mn_subject", NAME_COLS, 2, q, "$3", idsql, sizeof(idsql), like,
+		    sizeof(like)) == 1;
+	if (q && !indexed)
 		mm_like_contains(q, like, sizeof(like));
-	list_where(kind, state, q, where);
+	list_where(kind, state, q, indexed ? idsql : NULL, where, sizeof(where));
 	/*
 	 * Without a search the total is read from the kept counts (mn_subject_count, schema 8). A search
 	 * counts its matches, and since counting a million rows costs more than the page itself, the count

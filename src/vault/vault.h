@@ -57,6 +57,8 @@ int vault_subject_update(struct vault_ctx *x, int64_t id, json_t *in, json_t **e
 /* A subject as JSON with the masked number; audited as a read. */
 int vault_subject_get(struct vault_ctx *x, int64_t id, json_t **out, struct mm_err *err);
 /* Masked list: {items, total, page, per_page}; audited as a read of the list. */
+/* At open: makes the store's text index of the subjects' names (again when missing or different). */
+int vault_sync(struct store *st, struct mm_err *err);
 int vault_subject_list(struct vault_ctx *x, const char *q, const char *kind, const char *state, int64_t page,
     int64_t per_page, json_t **out, struct mm_err *err);
 /* Sets (or replaces, a correction) the number of a subject. */

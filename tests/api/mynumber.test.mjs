@@ -1181,3 +1181,29 @@ test('the masked list: a search is literal (q=_ or q=% is not a wildcard), filte
     await w.stop()
   }
 })
+
+test('the masked list\'s name search reads the text index and finds exactly what LIKE finds, after corrections too', async () => {
+  const w = await world(['handler', 'auditor'])
+  const { handler, auditor } = w.who
+  try {
+    const names = [['Yamada Taro', 'ヤマダ'], ['YAMADA 商事', 'ヤマダショウジ'], ['山田 花子', 'ヤマダ'], ['ÄRZTE 組合', 'イシクミアイ'], ['Ｆｕｌｌ 幅', 'ゼンカク'], ['O\'Brien "Q"', 'オブライエン']]
+    const ids = []
+    for (const [name, name_kana] of names)
+      ids.push((await subject(handler.c, { kind: 'partner', name, name_kana, purposes: ['partner_payment'] })).id)
+    // a correction moves the name in the index too
+    let r = await handler.c.patch(`/api/mynumber/subjects/${ids[2]}`, { name: '山川 花子' })
+    assert.equal(r.status, 200, r.text)
+    assert.equal(sql(w.dir, "SELECT count(*) FROM store_text_index WHERE tbl = 'mn_subject';"), '1', 'the index exists')
+    const like = (q) => {
+      const esc = q.replace(/[\\%_]/g, (c) => '\\' + c).replace(/'/g, "''")
+      const rows = sql(w.dir, `SELECT name FROM mn_subject WHERE name LIKE '%${esc}%' ESCAPE '\\' OR name_kana LIKE '%${esc}%' ESCAPE '\\' ORDER BY name;`)
+      return rows ? rows.split('\n').sort() : []
+    }
+    for (const q of ['yamada', 'YAMADA', 'Yam', 'ya', 'y', '山', '山田', '山川', '花子', 'ヤマダ', 'äRZ', 'ÄRZ', 'ärzte', 'Ｆｕ', 'ｆｕｌｌ', 'full', "O'B", '"Q"', 'Taro', 'zz', 'da S']) {
+      const got = (await auditor.c.get(`/api/mynumber/subjects?per_page=50&q=${encodeURIComponent(q)}`)).body.items.map((s) => s.name).sort()
+      assert.deepEqual(got, like(q), `q=${q}`)
+    }
+  } finally {
+    await w.stop()
+  }
+})
