@@ -2,6 +2,7 @@
  * Unit tests of src/journal (運用日誌) on a real data directory made by mamori_init: what is
  * written, the one audit event per entry, every refusal writing nothing, and listing.
  */
+#include "unit_data.h"
 #include "unit_store.h"
 
 #include "base/time.h"
@@ -22,18 +23,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct mamori_init_result res;
-	struct mm_err err = {0};
 
 	if (f == NULL)
 		return -1;
-	unit_tmpdir(f->tmp);
-	unit_path(f->data, f->tmp, "data");
-	if (mamori_init(f->data, "ipa-sme", "alice", &operator, &res, &err) != 0)
-		fail_msg("mamori_init: %s", err.msg);
-	mm_wipe(&res, sizeof(res));
-	if (mamori_open(f->data, &f->m, &err) != 0)
-		fail_msg("mamori_open: %s", err.msg);
+	unit_data_open(f->tmp, f->data, &operator, &f->m);
 	*state = f;
 	return 0;
 }
@@ -44,8 +37,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	unsetenv("MAMORI_NOW");
-	mamori_close(f->m);
-	unit_rmtree(f->tmp);
+	unit_data_close(f->tmp, f->m);
 	free(f);
 	return 0;
 }

@@ -3,6 +3,7 @@
  * and opening, the key epochs (rewrap, rotation, destruction) and that nothing in the database holds
  * a number in clear.
  */
+#include "unit_data.h"
 #include "unit_store.h"
 
 #include "base/embed.h"
@@ -28,18 +29,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct mamori_init_result res;
-	struct mm_err err = {0};
 
 	if (f == NULL)
 		return -1;
-	unit_tmpdir(f->tmp);
-	unit_path(f->data, f->tmp, "data");
-	if (mamori_init(f->data, "ipa-sme", "alice", &operator, &res, &err) != 0)
-		fail_msg("mamori_init: %s", err.msg);
-	mm_wipe(&res, sizeof(res));
-	if (mamori_open(f->data, &f->m, &err) != 0)
-		fail_msg("mamori_open: %s", err.msg);
+	unit_data_open(f->tmp, f->data, &operator, &f->m);
 	f->pr.pr_local_operator = 1;
 	f->x = (struct vault_ctx){.m = f->m, .st = f->m->md_store, .who = &operator, .pr = &f->pr};
 	*state = f;
@@ -51,8 +44,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	mamori_close(f->m);
-	unit_rmtree(f->tmp);
+	unit_data_close(f->tmp, f->m);
 	free(f);
 	return 0;
 }
