@@ -8,14 +8,13 @@
 // overdue on the officer's dashboard. Japanese throughout; no console error, no CSP violation,
 // no unexpected HTTP error.
 import assert from 'node:assert/strict'
-import { dirname } from 'node:path'
 import { after, before, test } from 'node:test'
-import { Client, Clock, fastArgon, firstLogin, run, STRONG2 } from '../api/client.mjs'
-import { freshDataDir, launchBrowser, startServer } from '../lib/mamori.mjs'
+import { launchBrowser } from '../lib/mamori.mjs'
+import { world as shared } from '../api/world.mjs'
 import { openPage, shot, signIn } from './browser.mjs'
 
 let browser
-const servers = []
+const worlds = []
 
 before(async () => {
   browser = await launchBrowser()
@@ -23,10 +22,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
-  for (const s of servers) {
-    const code = await s.stop()
-    assert.equal(code, 0, `mamori serve exited with ${code} after SIGTERM:\n${s.stderr}`)
-  }
+  for (const w of worlds) await w.stop()
 })
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -35,34 +31,9 @@ const named = (label) => new RegExp(`^${esc(label)}\\s*(必須|自動計算)?$`)
 
 /** A data directory made at the clock's start; the officer (TOTP), an employee and a department head. */
 async function world() {
-  const dir = freshDataDir()
-  const clock = new Clock(dirname(dir))
-  const made = run(['init', '--data', dir], { env: clock.env })
-  assert.equal(made.code, 0, made.stderr)
-  const login = made.stdout.match(/^login: (.+)$/m)[1].trim()
-  const oneTime = made.stdout.match(/^password: (.+)$/m)[1].trim()
-  fastArgon(dir)
-  const server = await startServer(dir, { env: clock.env })
-  servers.push(server)
-  const c = new Client(server.url)
-  const o = await firstLogin(c, login, oneTime, clock)
-  const who = { officer: { c, login, password: o.password, secret: o.secret } }
-  let n = 0
-  for (const [key, role, acct] of [
-    ['employee', 'employee', 'tanaka'],
-    ['dept_head', 'dept_head', 'bucho'],
-  ]) {
-    n++
-    let r = await c.post('/api/people', { employee_no: `E00${n}`, name: `社員 ${n}`, name_kana: 'シャイン', employment_type: 'regular' })
-    assert.equal(r.status, 201, r.text)
-    const person = r.body.id
-    r = await c.post('/api/accounts', { person_id: person, login: acct, roles: [role] })
-    assert.equal(r.status, 201, r.text)
-    const ac = new Client(server.url)
-    const f = await firstLogin(ac, acct, r.body.password, clock, STRONG2)
-    who[key] = { c: ac, login: acct, password: f.password, secret: f.secret, person }
-  }
-  return { dir, clock, server, who }
+  const w = await shared({ employee: ['employee'], dept_head: ['dept_head'] })
+  worlds.push(w)
+  return w
 }
 
 test('a USB take-out: requested on the ledger form, approved from 承認待ち, taken out, overdue on the dashboard', async () => {
@@ -129,7 +100,7 @@ test('a USB take-out: requested on the ledger form, approved from 承認待ち, 
   await row.waitFor()
   const text = await row.innerText()
   assert.match(text, /持出し/)
-  assert.match(text, /tanaka/)
+  assert.match(text, new RegExp(employee.login))
   assert.match(text, /2027\/04\/01 09:\d{2}/) // requested at
   assert.match(text, /2027\/04\/02/) // due: the planned take-out date
   assert.equal(await row.locator('.approval-overdue').count(), 0)
@@ -151,7 +122,7 @@ test('a USB take-out: requested on the ledger form, approved from 承認待ち, 
   await decision.waitFor()
   const dt = await decision.innerText()
   assert.match(dt, /承認済み/)
-  assert.match(dt, /bucho/)
+  assert.match(dt, new RegExp(dept_head.login))
   assert.match(dt, /部門長/)
   assert.match(dt, /暗号化を確認。返却時に報告すること。/)
   assert.equal(await dm.locator('.approval-state').first().getAttribute('data-state'), 'approved')
@@ -177,7 +148,7 @@ test('a USB take-out: requested on the ledger form, approved from 承認待ち, 
   await em.getByText('保存しました。').waitFor()
   let r = await employee.c.get(`/api/registers/takeouts/records/${tk}`)
   assert.equal(r.status, 200, r.text)
-  assert.equal(r.body.approver, 'bucho')
+  assert.equal(r.body.approver, dept_head.login)
   assert.equal(r.body.takeout_time, '2027-04-02T00:00:00Z')
   e.check()
   await e.context.close()

@@ -8,14 +8,14 @@
 // the field) and it moves to done. An employee sees what they can do instead, and no やること.
 // Japanese throughout; no console error, no CSP violation, no unexpected HTTP error.
 import assert from 'node:assert/strict'
-import { dirname } from 'node:path'
 import { after, before, test } from 'node:test'
-import { Client, Clock, fastArgon, firstLogin, run, STRONG2, totp } from '../api/client.mjs'
-import { freshDataDir, launchBrowser, startServer } from '../lib/mamori.mjs'
+import { Client, totp } from '../api/client.mjs'
+import { launchBrowser } from '../lib/mamori.mjs'
+import { world as shared } from '../api/world.mjs'
 import { openPage, shot, signIn } from './browser.mjs'
 
 let browser
-const servers = []
+const worlds = []
 
 before(async () => {
   browser = await launchBrowser()
@@ -23,45 +23,14 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
-  for (const s of servers) {
-    const code = await s.stop()
-    assert.equal(code, 0, `mamori serve exited with ${code} after SIGTERM:\n${s.stderr}`)
-  }
+  for (const w of worlds) await w.stop()
 })
 
-/**
- * A data directory made at the clock's start (so the first cycle of every periodic duty counts
- * from 2027-04-01), the officer past the first login (TOTP), and an employee and a department head.
- */
+/** A data directory made at the clock's start; the officer (TOTP), an employee and a department head. */
 async function world() {
-  const dir = freshDataDir()
-  const clock = new Clock(dirname(dir))
-  const made = run(['init', '--data', dir], { env: clock.env })
-  assert.equal(made.code, 0, made.stderr)
-  const login = made.stdout.match(/^login: (.+)$/m)[1].trim()
-  const oneTime = made.stdout.match(/^password: (.+)$/m)[1].trim()
-  fastArgon(dir)
-  const server = await startServer(dir, { env: clock.env })
-  servers.push(server)
-  const c = new Client(server.url)
-  const o = await firstLogin(c, login, oneTime, clock)
-  const who = { officer: { c, login, password: o.password, secret: o.secret } }
-  let n = 0
-  for (const [key, role, acct] of [
-    ['employee', 'employee', 'tanaka'],
-    ['dept_head', 'dept_head', 'bucho'],
-  ]) {
-    n++
-    let r = await c.post('/api/people', { employee_no: `E00${n}`, name: `社員 ${n}`, name_kana: 'シャイン', employment_type: 'regular' })
-    assert.equal(r.status, 201, r.text)
-    const person = r.body.id
-    r = await c.post('/api/accounts', { person_id: person, login: acct, roles: [role] })
-    assert.equal(r.status, 201, r.text)
-    const ac = new Client(server.url)
-    const f = await firstLogin(ac, acct, r.body.password, clock, STRONG2)
-    who[key] = { c: ac, login: acct, password: f.password, secret: f.secret, person }
-  }
-  return { dir, clock, server, who }
+  const w = await shared({ employee: ['employee'], dept_head: ['dept_head'] })
+  worlds.push(w)
+  return w
 }
 
 test('dashboard counts, findings with their regulation, calendar; completing the log review on やること', async () => {
