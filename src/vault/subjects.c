@@ -15,17 +15,6 @@
 /* The columns a name search looks in, and the store's text index of them. */
 static const char *const NAME_COLS[] = {"name", "name_kana"};
 
-/* Appends src to dst (size n), cut when it does not fit (the SQL built here always fits). */
-static void
-cat_sql(char *dst, const char *src, size_t n)
-{
-	size_t used = strlen(dst);
-
-	if (used < n)
-		mm_strlcpy(dst + used, src, n - used);
-}
-
-
 enum { K_EMPLOYEE = 1, K_DEPENDANT = 2, K_PARTNER = 4, K_SHAREHOLDER = 8 };
 
 static const struct {
@@ -759,21 +748,10 @@ vault_sync(struct store *st, struct mm_err *err)
 static void
 list_where(const char *kind, const char *state, const char *q, const char *idsql, char *out, size_t n)
 {
-	out[0] = '\0';
-	if (kind)
-		cat_sql(out, " WHERE s.kind = $1", n);
-	if (state)
-		cat_sql(out, out[0] ? " AND s.state = $2" : " WHERE s.state = $2", n);
-	if (q) {
-		cat_sql(out, out[0] ? " AND" : " WHERE", n);
-		if (idsql) {
-			cat_sql(out, " s.id IN (", n);
-			cat_sql(out, idsql, n);
-			cat_sql(out, ")", n);
-		} else {
-			cat_sql(out, " (s.name LIKE $3 ESCAPE '\\' OR s.name_kana LIKE $3 ESCAPE '\\')", n);
-		}
-	}
+	snprintf(out, n, "%s%s%s%s%s%s%s", kind ? " WHERE s.kind = $1" : "",
+	    state ? (kind ? " AND" : " WHERE") : "", state ? " s.state = $2" : "",
+	    q ? (kind || state ? " AND" : " WHERE") : "", q && idsql ? " s.id IN (" : "", q && idsql ? idsql : "",
+	    !q ? "" : idsql ? ")" : " (s.name LIKE $3 ESCAPE '\\' OR s.name_kana LIKE $3 ESCAPE '\\')");
 }
 
 static void
